@@ -1,0 +1,2 @@
+export { IndexedMinHeap } from './indexed-heap.js';
+export { SlotAllocator } from './slot-allocator.js';

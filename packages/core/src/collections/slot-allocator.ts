@@ -1,0 +1,55 @@
+/**
+ * Hands out small integer slots and takes them back, reusing freed ones first (LIFO), so flat typed
+ * arrays indexed by slot stay dense. Each slot carries a generation that changes on every reuse, so a
+ * handle `slot + generation × 2^24` held past its release is recognized as stale.
+ */
+export class SlotAllocator {
+  /** Slots are below 2^24 so that a handle (slot plus generation) stays an exact integer. */
+  static readonly MAX_SLOTS = 1 << 24;
+  private free: Int32Array = new Int32Array(16);
+  private freeCount = 0;
+  private generations: Uint32Array = new Uint32Array(16);
+  private high = 0;
+
+  /** Number of slots ever handed out (live or free): arrays indexed by slot need this length. */
+  get highWater(): number {
+    return this.high;
+  }
+
+  /** A free slot; -1 if all {@link SlotAllocator.MAX_SLOTS} are live. */
+  allocate(): number {
+    if (this.freeCount > 0) return this.free[--this.freeCount] as number;
+    if (this.high >= SlotAllocator.MAX_SLOTS) return -1;
+    const slot = this.high++;
+    if (slot >= this.generations.length) {
+      const generations = new Uint32Array(this.generations.length * 2);
+      generations.set(this.generations);
+      this.generations = generations;
+    }
+    return slot;
+  }
+
+  /** Returns `slot` to the pool and invalidates its handles. */
+  release(slot: number): void {
+    this.generations[slot] = ((this.generations[slot] as number) + 1) & 0x1fffff;
+    if (this.freeCount >= this.free.length) {
+      const free = new Int32Array(this.free.length * 2);
+      free.set(this.free);
+      this.free = free;
+    }
+    this.free[this.freeCount++] = slot;
+  }
+
+  /** The handle of a live slot. */
+  handleOf(slot: number): number {
+    return (this.generations[slot] as number) * SlotAllocator.MAX_SLOTS + slot;
+  }
+
+  /** The slot of `handle` if it is still live under that handle, else -1. */
+  slotOf(handle: number): number {
+    if (!Number.isInteger(handle) || handle < 0) return -1;
+    const slot = handle % SlotAllocator.MAX_SLOTS;
+    if (slot >= this.high) return -1;
+    return Math.floor(handle / SlotAllocator.MAX_SLOTS) === this.generations[slot] ? slot : -1;
+  }
+}

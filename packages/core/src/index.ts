@@ -1,0 +1,10 @@
+/**
+ * @flotilla/core — the deterministic data plane: everything on the per-task path, with no I/O, no host
+ * time and no unseeded randomness.
+ *
+ * @packageDocumentation
+ */
+export * from './errors/index.js';
+export * from './time/index.js';
+export * from './random/index.js';
+export * from './collections/index.js';

@@ -1,0 +1,2 @@
+export { createRng, restoreRng, MAX_SEED, type Rng, type RngState } from './rng.js';
+export { defaultSeed } from './default-seed.js';
