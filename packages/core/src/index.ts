@@ -8,3 +8,6 @@ export * from './errors/index.js';
 export * from './time/index.js';
 export * from './random/index.js';
 export * from './collections/index.js';
+export * from './task/index.js';
+export * from './queue/index.js';
+export * from './balancing/index.js';

@@ -1,0 +1,310 @@
+import { SlotAllocator } from '../collections/slot-allocator.js';
+import { ConfigError } from '../errors/config-error.js';
+import { checkInteger, checkLimit, checkName, checkPositive } from '../errors/validate.js';
+
+/** Reasons an agent takes no new work. Any set flag makes it ineligible. */
+export const AgentFlag = {
+  /** Its type was paused by an operator. */
+  Paused: 1,
+  /** Finishing its current work, then stopping. */
+  Draining: 2,
+  /** Ejected by its circuit breaker. */
+  Ejected: 4,
+  /** Not running: starting, failed, restarting or stopped. */
+  Down: 8,
+} as const;
+/** One of {@link AgentFlag}'s values. */
+export type AgentFlag = (typeof AgentFlag)[keyof typeof AgentFlag];
+
+/** An agent as the balancer sees it. */
+export interface AgentSpec {
+  /** Unique, stable id (consistent hashing places the agent on the ring by it). */
+  readonly id: string;
+  /** Tasks it executes at once (≥ 1). */
+  readonly capacity: number;
+  /**
+   * Tasks assigned beyond `capacity`, waiting in its local queue: 0 (default) is the pull model, where work
+   * waits centrally until a slot frees; `Infinity` is immediate dispatch on arrival.
+   */
+  readonly queueLimit?: number;
+  /** Share for weighted strategies; defaults to `capacity`. */
+  readonly weight?: number;
+  readonly capabilities?: readonly string[];
+}
+
+/** Notified by an {@link AgentTable} as agents come, go and change; strategies keep their indexes with it. */
+export interface AgentTableListener {
+  agentAdded?(slot: number): void;
+  agentRemoved?(slot: number): void;
+  /** The agent became eligible for new work (no flags, below its limit), or stopped being so. */
+  availabilityChanged?(slot: number, available: boolean): void;
+  /** Its load (tasks assigned: executing plus locally queued) changed. */
+  loadChanged?(slot: number): void;
+  /** A task on it finished after `latencyMs`. */
+  latencyObserved?(slot: number, latencyMs: number, nowMs: number): void;
+}
+
+/** A capability requirement no agent in the table can meet. */
+export const UNSATISFIABLE = -1;
+/** Most distinct capabilities one table tracks (one bit each). */
+export const MAX_CAPABILITIES = 32;
+const NONE = -1;
+
+/**
+ * The live view of one pool of agents that balancing strategies pick from: per-agent capacity, limit,
+ * load, flags, weight and capabilities in flat typed arrays indexed by slot, plus a dense list of the
+ * agents available right now. Strategies subscribe as listeners and keep their own indexes current, so a
+ * pick never scans the pool.
+ *
+ * @example
+ * ```ts
+ * const table = new AgentTable();
+ * const a = table.add({ id: 'gpt-1', capacity: 4 });
+ * const strategy = createStrategy('least-connections', table, rng);
+ * const slot = strategy.pick({ requiredMask: 0, affinityKey: undefined, nowMs: 0 });
+ * table.assign(slot); // … and table.release(slot) when the task ends
+ * ```
+ */
+export class AgentTable {
+  private readonly slots = new SlotAllocator();
+  private readonly slotById = new Map<string, number>();
+  private readonly capabilityBits = new Map<string, number>();
+  private readonly listeners: AgentTableListener[] = [];
+  private ids: Array<string | undefined> = [];
+  private capacities = new Float64Array(0);
+  private limits = new Float64Array(0);
+  private weights = new Float64Array(0);
+  private loads = new Int32Array(0);
+  private flags = new Uint8Array(0);
+  private masks = new Uint32Array(0);
+  private availablePosition = new Int32Array(0);
+  private availableSlots = new Int32Array(0);
+  private availableTotal = 0;
+  private agentCount = 0;
+  private readyAgents = 0;
+  private readyLoadTotal = 0;
+
+  /** Registers a strategy (or any observer) for change notifications. */
+  listen(listener: AgentTableListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Number of agents in the table. */
+  get size(): number {
+    return this.agentCount;
+  }
+
+  /** Exclusive upper bound of slots in use; arrays indexed by slot need this length. */
+  get slotBound(): number {
+    return this.slots.highWater;
+  }
+
+  /** Number of agents eligible for new work now. */
+  get availableCount(): number {
+    return this.availableTotal;
+  }
+
+  /** The `index`-th available agent (0 ≤ index < availableCount), in no particular order. */
+  availableAt(index: number): number {
+    return this.availableSlots[index] as number;
+  }
+
+  /** Number of agents with no flags set (they may still be full). */
+  get readyCount(): number {
+    return this.readyAgents;
+  }
+
+  /** Sum of the loads of agents with no flags set. */
+  get readyLoad(): number {
+    return this.readyLoadTotal;
+  }
+
+  /** Adds an agent; returns its slot. Throws a ConfigError naming the field if the spec is invalid. */
+  add(spec: AgentSpec): number {
+    const id = checkName('agent.id', spec.id);
+    if (this.slotById.has(id)) throw new ConfigError('agent.id', 'be unique in its pool', id);
+    const capacity = checkInteger('agent.capacity', spec.capacity, 1);
+    const queueLimit = spec.queueLimit === undefined ? 0 : checkLimit('agent.queueLimit', spec.queueLimit, 0);
+    const weight = spec.weight === undefined ? capacity : checkPositive('agent.weight', spec.weight);
+    const mask = this.internCapabilities(spec.capabilities ?? []);
+    const slot = this.slots.allocate();
+    if (slot < 0) throw new ConfigError('agents', `number at most ${SlotAllocator.MAX_SLOTS}`, this.agentCount + 1);
+    this.ensureCapacity(slot + 1);
+    this.ids[slot] = id;
+    this.slotById.set(id, slot);
+    this.capacities[slot] = capacity;
+    this.limits[slot] = capacity + queueLimit;
+    this.weights[slot] = weight;
+    this.loads[slot] = 0;
+    this.flags[slot] = 0;
+    this.masks[slot] = mask;
+    this.availablePosition[slot] = NONE;
+    this.agentCount++;
+    this.readyAgents++;
+    for (const listener of this.listeners) listener.agentAdded?.(slot);
+    this.refreshAvailability(slot);
+    return slot;
+  }
+
+  /** Removes an agent (its load should be 0; the caller owns any tasks still assigned to it). */
+  remove(slot: number): void {
+    const id = this.ids[slot];
+    if (id === undefined) return;
+    // Flagging it Down first takes it out of the available list and the ready totals.
+    this.setFlag(slot, AgentFlag.Down, true);
+    for (const listener of this.listeners) listener.agentRemoved?.(slot);
+    this.slotById.delete(id);
+    this.ids[slot] = undefined;
+    this.agentCount--;
+    this.slots.release(slot);
+  }
+
+  /** True if `slot` holds an agent. */
+  has(slot: number): boolean {
+    return slot >= 0 && slot < this.ids.length && this.ids[slot] !== undefined;
+  }
+
+  /** Slot of the agent `id`, or -1. */
+  slotOf(id: string): number {
+    return this.slotById.get(id) ?? NONE;
+  }
+
+  idOf(slot: number): string {
+    return this.ids[slot] as string;
+  }
+
+  capacityOf(slot: number): number {
+    return this.capacities[slot] as number;
+  }
+
+  /** capacity + queueLimit: the most tasks it may hold. */
+  limitOf(slot: number): number {
+    return this.limits[slot] as number;
+  }
+
+  weightOf(slot: number): number {
+    return this.weights[slot] as number;
+  }
+
+  /** Tasks assigned to it: executing plus waiting in its local queue. */
+  loadOf(slot: number): number {
+    return this.loads[slot] as number;
+  }
+
+  flagsOf(slot: number): number {
+    return this.flags[slot] as number;
+  }
+
+  /** True when it has no flags and is below its limit. */
+  isAvailable(slot: number): boolean {
+    return (this.availablePosition[slot] as number) !== NONE;
+  }
+
+  /** True when its capabilities include every bit of `requiredMask`. */
+  satisfies(slot: number, requiredMask: number): boolean {
+    return ((this.masks[slot] as number) & requiredMask) >>> 0 === requiredMask;
+  }
+
+  /** Sets or clears a flag. */
+  setFlag(slot: number, flag: AgentFlag, on: boolean): void {
+    const before = this.flags[slot] as number;
+    const after = on ? before | flag : before & ~flag;
+    if (before === after) return;
+    this.flags[slot] = after;
+    if (before === 0) {
+      this.readyAgents--;
+      this.readyLoadTotal -= this.loads[slot] as number;
+    } else if (after === 0) {
+      this.readyAgents++;
+      this.readyLoadTotal += this.loads[slot] as number;
+    }
+    this.refreshAvailability(slot);
+  }
+
+  /** One more task assigned to the agent. */
+  assign(slot: number): void {
+    this.changeLoad(slot, 1);
+  }
+
+  /** One task left the agent (finished, failed, cancelled or moved). */
+  release(slot: number): void {
+    if ((this.loads[slot] as number) <= 0) throw new RangeError(`release: agent ${this.ids[slot]} has no load`);
+    this.changeLoad(slot, -1);
+  }
+
+  /** Reports a finished task's latency to latency-aware strategies. */
+  recordLatency(slot: number, latencyMs: number, nowMs: number): void {
+    for (const listener of this.listeners) listener.latencyObserved?.(slot, latencyMs, nowMs);
+  }
+
+  /**
+   * The bit mask of capability names, for `PickRequest.requiredMask`: 0 for none, {@link UNSATISFIABLE} if
+   * some name is held by no agent of this table.
+   */
+  requirementMask(names: readonly string[]): number {
+    let mask = 0;
+    for (const name of names) {
+      const bit = this.capabilityBits.get(name);
+      if (bit === undefined) return UNSATISFIABLE;
+      mask |= bit;
+    }
+    return mask >>> 0;
+  }
+
+  private changeLoad(slot: number, delta: number): void {
+    this.loads[slot] = (this.loads[slot] as number) + delta;
+    if (this.flags[slot] === 0) this.readyLoadTotal += delta;
+    for (const listener of this.listeners) listener.loadChanged?.(slot);
+    this.refreshAvailability(slot);
+  }
+
+  private refreshAvailability(slot: number): void {
+    const available = this.flags[slot] === 0 && (this.loads[slot] as number) < (this.limits[slot] as number);
+    const position = this.availablePosition[slot] as number;
+    if (available === (position !== NONE)) return;
+    if (available) {
+      this.availableSlots[this.availableTotal] = slot;
+      this.availablePosition[slot] = this.availableTotal++;
+    } else {
+      const last = this.availableSlots[--this.availableTotal] as number;
+      this.availableSlots[position] = last;
+      this.availablePosition[last] = position;
+      this.availablePosition[slot] = NONE;
+    }
+    for (const listener of this.listeners) listener.availabilityChanged?.(slot, available);
+  }
+
+  private internCapabilities(names: readonly string[]): number {
+    let mask = 0;
+    names.forEach((name, i) => {
+      checkName(`agent.capabilities[${i}]`, name);
+      let bit = this.capabilityBits.get(name);
+      if (bit === undefined) {
+        if (this.capabilityBits.size >= MAX_CAPABILITIES) {
+          throw new ConfigError('agent.capabilities', `hold at most ${MAX_CAPABILITIES} distinct names per pool`, name);
+        }
+        bit = (1 << this.capabilityBits.size) >>> 0;
+        this.capabilityBits.set(name, bit);
+      }
+      mask |= bit;
+    });
+    return mask >>> 0;
+  }
+
+  private ensureCapacity(slots: number): void {
+    if (slots <= this.loads.length) return;
+    const n = Math.max(slots, this.loads.length * 2, 16);
+    const grow = <A extends Float64Array | Int32Array | Uint8Array | Uint32Array>(old: A, fresh: A): A => {
+      fresh.set(old);
+      return fresh;
+    };
+    this.capacities = grow(this.capacities, new Float64Array(n));
+    this.limits = grow(this.limits, new Float64Array(n));
+    this.weights = grow(this.weights, new Float64Array(n));
+    this.loads = grow(this.loads, new Int32Array(n));
+    this.flags = grow(this.flags, new Uint8Array(n));
+    this.masks = grow(this.masks, new Uint32Array(n));
+    this.availablePosition = grow(this.availablePosition, new Int32Array(n).fill(NONE));
+    this.availableSlots = grow(this.availableSlots, new Int32Array(n));
+  }
+}
