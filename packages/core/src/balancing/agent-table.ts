@@ -128,7 +128,8 @@ export class AgentTable {
     const weight = spec.weight === undefined ? capacity : checkPositive('agent.weight', spec.weight);
     const mask = this.internCapabilities(spec.capabilities ?? []);
     const slot = this.slots.allocate();
-    if (slot < 0) throw new ConfigError('agents', `number at most ${SlotAllocator.MAX_SLOTS}`, this.agentCount + 1);
+    if (slot < 0)
+      throw new ConfigError('agents', `number at most ${SlotAllocator.MAX_SLOTS}`, this.agentCount + 1);
     this.ensureCapacity(slot + 1);
     this.ids[slot] = id;
     this.slotById.set(id, slot);
@@ -228,7 +229,8 @@ export class AgentTable {
 
   /** One task left the agent (finished, failed, cancelled or moved). */
   release(slot: number): void {
-    if ((this.loads[slot] as number) <= 0) throw new RangeError(`release: agent ${this.ids[slot]} has no load`);
+    if ((this.loads[slot] as number) <= 0)
+      throw new RangeError(`release: agent ${this.ids[slot]} has no load`);
     this.changeLoad(slot, -1);
   }
 
@@ -281,7 +283,11 @@ export class AgentTable {
       let bit = this.capabilityBits.get(name);
       if (bit === undefined) {
         if (this.capabilityBits.size >= MAX_CAPABILITIES) {
-          throw new ConfigError('agent.capabilities', `hold at most ${MAX_CAPABILITIES} distinct names per pool`, name);
+          throw new ConfigError(
+            'agent.capabilities',
+            `hold at most ${MAX_CAPABILITIES} distinct names per pool`,
+            name,
+          );
         }
         bit = (1 << this.capabilityBits.size) >>> 0;
         this.capabilityBits.set(name, bit);

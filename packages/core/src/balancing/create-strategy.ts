@@ -59,9 +59,17 @@ function instantiate(spec: StrategySpec, name: string, table: AgentTable, rng: R
     case 'join-idle-queue':
       return new JoinIdleQueueStrategy(table, rng);
     case 'consistent-hash':
-      return new ConsistentHashStrategy(table, rng, typeof spec === 'string' ? {} : (spec as ConsistentHashOptions));
+      return new ConsistentHashStrategy(
+        table,
+        rng,
+        typeof spec === 'string' ? {} : (spec as ConsistentHashOptions),
+      );
     case 'latency-ewma':
-      return new LatencyEwmaStrategy(table, rng, typeof spec === 'string' ? {} : (spec as LatencyEwmaOptions));
+      return new LatencyEwmaStrategy(
+        table,
+        rng,
+        typeof spec === 'string' ? {} : (spec as LatencyEwmaOptions),
+      );
     default:
       throw new ConfigError('strategy', `be one of ${STRATEGY_NAMES.join(' | ')}`, name);
   }

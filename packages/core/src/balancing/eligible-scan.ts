@@ -31,8 +31,30 @@ export function scanEligible(table: AgentTable, start: number, requiredMask: num
 }
 
 /**
- * Compares two agents' load relative to capacity without dividing: negative if `a` is less loaded.
+ * The power of two choices: two distinct random eligible agents, and the one `cost` ranks lower (the first
+ * on a tie). With a capability requirement the two draws may coincide when few agents qualify.
  */
-export function compareRelativeLoad(table: AgentTable, a: number, b: number): number {
-  return table.loadOf(a) * table.capacityOf(b) - table.loadOf(b) * table.capacityOf(a);
+export function betterOfTwo(
+  table: AgentTable,
+  rng: Rng,
+  requiredMask: number,
+  cost: (slot: number) => number,
+): number {
+  const count = table.availableCount;
+  if (count === 0) return -1;
+  let a: number;
+  let b: number;
+  if (requiredMask === 0) {
+    if (count === 1) return table.availableAt(0);
+    const i = rng.nextInt(count);
+    let j = rng.nextInt(count - 1);
+    if (j >= i) j++; // two distinct agents, each pair equally likely
+    a = table.availableAt(i);
+    b = table.availableAt(j);
+  } else {
+    a = randomEligible(table, rng, requiredMask);
+    if (a === -1) return -1;
+    b = randomEligible(table, rng, requiredMask);
+  }
+  return cost(b) < cost(a) ? b : a;
 }

@@ -6,7 +6,13 @@ export {
   type AgentSpec,
   type AgentTableListener,
 } from './agent-table.js';
-export { STRATEGY_NAMES, NO_AGENT, type BalancingStrategy, type PickRequest, type StrategyName } from './strategy.js';
+export {
+  STRATEGY_NAMES,
+  NO_AGENT,
+  type BalancingStrategy,
+  type PickRequest,
+  type StrategyName,
+} from './strategy.js';
 export { createStrategy, type StrategySpec } from './create-strategy.js';
 export { murmur3 } from './hash.js';
 export { RoundRobinStrategy } from './strategies/round-robin.js';

@@ -75,11 +75,28 @@ type Op =
 
 const priorityArb = fc.constantFrom(...PRIORITIES);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('push' as const), priority: priorityArb, ttlMs: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('push' as const),
+      priority: priorityArb,
+      ttlMs: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+    }),
+  },
   { weight: 3, arbitrary: fc.constant({ kind: 'pop' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 20 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 20 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reprioritize' as const), pick: fc.nat(), priority: priorityArb }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('reprioritize' as const),
+      pick: fc.nat(),
+      priority: priorityArb,
+    }),
+  },
 );
 
 function checkAgainstModel(
@@ -184,7 +201,9 @@ describe('TaskQueue', () => {
     fc.assert(
       fc.property(fc.array(priorityArb, { minLength: 1, maxLength: 200 }), (priorities) => {
         const queue = new TaskQueue<{ level: number; order: number }>({ maxDepth: 1000 });
-        priorities.forEach((p, order) => queue.push({ level: priorityLevel(p), order }, { priority: p, nowMs: 0 }));
+        priorities.forEach((p, order) =>
+          queue.push({ level: priorityLevel(p), order }, { priority: p, nowMs: 0 }),
+        );
         let previous = { level: -1, order: -1 };
         for (let item = queue.pop(0); item !== undefined; item = queue.pop(0)) {
           expect(item.level).toBeGreaterThanOrEqual(previous.level);
@@ -213,7 +232,10 @@ describe('TaskQueue', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.array(fc.boolean(), { minLength: 20, maxLength: 200 }),
         (weightA, weightB, arrivalOrder) => {
-          const queue = new TaskQueue<string>({ maxDepth: 1000, fairShare: { weights: { a: weightA, b: weightB } } });
+          const queue = new TaskQueue<string>({
+            maxDepth: 1000,
+            fairShare: { weights: { a: weightA, b: weightB } },
+          });
           // Both tenants backlogged from the start, in an arbitrary arrival interleaving.
           const total = { a: 0, b: 0 };
           for (const isA of arrivalOrder) {
@@ -226,7 +248,9 @@ describe('TaskQueue', () => {
             served[tenant as 'a' | 'b']++;
             if (served.a < total.a && served.b < total.b) {
               // While both still have work queued, normalized service differs by at most one entry each.
-              expect(Math.abs(served.a / weightA - served.b / weightB)).toBeLessThanOrEqual(1 / weightA + 1 / weightB + 1e-9);
+              expect(Math.abs(served.a / weightA - served.b / weightB)).toBeLessThanOrEqual(
+                1 / weightA + 1 / weightB + 1e-9,
+              );
             }
           }
           expect(served).toEqual(total);
@@ -260,10 +284,16 @@ describe('TaskQueue', () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ maxDepth: 0 }, 'maxDepth must be ≥ 1, got 0'],
       [{ maxDepth: 1.5 }, 'maxDepth must be an integer, got 1.5'],
-      [{ maxDepth: 5, overflow: 'drop' }, 'overflow must be one of reject-new | shed-oldest-lowest, got "drop"'],
+      [
+        { maxDepth: 5, overflow: 'drop' },
+        'overflow must be one of reject-new | shed-oldest-lowest, got "drop"',
+      ],
       [{ maxDepth: 5, agingMs: -1 }, 'agingMs must be a finite number > 0, got -1'],
       [{ maxDepth: 5, agingMs: 10, fairShare: {} }, 'agingMs must be unset when fairShare is set'],
-      [{ maxDepth: 5, fairShare: { weights: { a: 0 } } }, 'fairShare.weights.a must be a finite number > 0, got 0'],
+      [
+        { maxDepth: 5, fairShare: { weights: { a: 0 } } },
+        'fairShare.weights.a must be a finite number > 0, got 0',
+      ],
     ];
     for (const [options, message] of cases) {
       let caught: unknown;

@@ -53,7 +53,8 @@ export class ConsistentHashStrategy implements BalancingStrategy {
   ) {
     this.virtualNodes = checkInteger('virtualNodes', options.virtualNodes ?? 100, 1, 10_000);
     this.maxRingSize = checkInteger('maxRingSize', options.maxRingSize ?? 2 ** 20, 1, BUILD_INDEX_BITS);
-    this.loadFactor = options.loadFactor === undefined ? undefined : checkNumber('loadFactor', options.loadFactor);
+    this.loadFactor =
+      options.loadFactor === undefined ? undefined : checkNumber('loadFactor', options.loadFactor);
     if (this.loadFactor !== undefined && this.loadFactor <= 1) {
       throw new ConfigError('loadFactor', 'be > 1', this.loadFactor);
     }
@@ -78,7 +79,11 @@ export class ConsistentHashStrategy implements BalancingStrategy {
     let at = this.firstAtOrAfter(point);
     for (let step = 0; step < size; step++, at = at + 1 === size ? 0 : at + 1) {
       const slot = this.ringSlot[at] as number;
-      if (table.isAvailable(slot) && table.satisfies(slot, request.requiredMask) && table.loadOf(slot) < bound) {
+      if (
+        table.isAvailable(slot) &&
+        table.satisfies(slot, request.requiredMask) &&
+        table.loadOf(slot) < bound
+      ) {
         return slot;
       }
     }
@@ -108,7 +113,10 @@ export class ConsistentHashStrategy implements BalancingStrategy {
     this.dirty = false;
     const agents: number[] = [];
     for (let slot = 0; slot < this.table.slotBound; slot++) if (this.table.has(slot)) agents.push(slot);
-    const perAgent = Math.max(1, Math.min(this.virtualNodes, Math.floor(this.maxRingSize / Math.max(1, agents.length))));
+    const perAgent = Math.max(
+      1,
+      Math.min(this.virtualNodes, Math.floor(this.maxRingSize / Math.max(1, agents.length))),
+    );
     const size = agents.length * perAgent;
     const packed = new Float64Array(size);
     agents.forEach((slot, agentIndex) => {

@@ -1,8 +1,8 @@
 import { checkPositive } from '../../errors/validate.js';
 import type { Rng } from '../../random/rng.js';
 import type { AgentTable } from '../agent-table.js';
-import { randomEligible } from '../eligible-scan.js';
-import { NO_AGENT, type BalancingStrategy, type PickRequest } from '../strategy.js';
+import { betterOfTwo } from '../eligible-scan.js';
+import type { BalancingStrategy, PickRequest } from '../strategy.js';
 
 const UNOBSERVED_BUSY_PENALTY = Number.MAX_VALUE / 2;
 
@@ -66,18 +66,14 @@ export class LatencyEwmaStrategy implements BalancingStrategy {
   }
 
   pick(request: PickRequest): number {
-    const a = randomEligible(this.table, this.rng, request.requiredMask);
-    if (a === NO_AGENT || this.table.availableCount === 1) return a;
-    let b = randomEligible(this.table, this.rng, request.requiredMask);
-    if (b === a) b = randomEligible(this.table, this.rng, request.requiredMask);
-    return this.cost(b) < this.cost(a) ? b : a;
+    return betterOfTwo(this.table, this.rng, request.requiredMask, this.cost);
   }
 
-  private cost(slot: number): number {
+  private readonly cost = (slot: number): number => {
     const load = this.table.loadOf(slot);
     // Finagle's rule: an agent never observed but already busy is avoided, so a newcomer gets one probe
     // task rather than a burst before its first latency is known.
     if (Number.isNaN(this.stampMs[slot] as number)) return load === 0 ? 0 : UNOBSERVED_BUSY_PENALTY;
     return (this.ewmaMs[slot] as number) * (load + 1);
-  }
+  };
 }

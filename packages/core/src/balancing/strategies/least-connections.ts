@@ -34,7 +34,8 @@ export class LeastConnectionsStrategy implements BalancingStrategy {
   }
 
   loadChanged(slot: number): void {
-    if (this.byLoad.has(slot)) this.byLoad.update(slot, this.relativeLoad(slot), this.lastPicked[slot] as number);
+    if (this.byLoad.has(slot))
+      this.byLoad.update(slot, this.relativeLoad(slot), this.lastPicked[slot] as number);
   }
 
   pick(request: PickRequest): number {

@@ -1,7 +1,7 @@
 import type { Rng } from '../../random/rng.js';
 import type { AgentTable } from '../agent-table.js';
-import { compareRelativeLoad, randomEligible } from '../eligible-scan.js';
-import { NO_AGENT, type BalancingStrategy, type PickRequest } from '../strategy.js';
+import { betterOfTwo } from '../eligible-scan.js';
+import type { BalancingStrategy, PickRequest } from '../strategy.js';
 
 /**
  * `power-of-two`: samples two distinct eligible agents at random and takes the less loaded (relative to
@@ -11,6 +11,8 @@ import { NO_AGENT, type BalancingStrategy, type PickRequest } from '../strategy.
  */
 export class PowerOfTwoStrategy implements BalancingStrategy {
   readonly name = 'power-of-two';
+  private readonly relativeLoad = (slot: number): number =>
+    this.table.loadOf(slot) / this.table.capacityOf(slot);
 
   constructor(
     private readonly table: AgentTable,
@@ -18,23 +20,6 @@ export class PowerOfTwoStrategy implements BalancingStrategy {
   ) {}
 
   pick(request: PickRequest): number {
-    const table = this.table;
-    const count = table.availableCount;
-    if (count === 0) return NO_AGENT;
-    if (request.requiredMask !== 0) return this.pickWithCapabilities(request.requiredMask);
-    if (count === 1) return table.availableAt(0);
-    const i = this.rng.nextInt(count);
-    let j = this.rng.nextInt(count - 1);
-    if (j >= i) j++; // two distinct agents, each pair equally likely
-    const a = table.availableAt(i);
-    const b = table.availableAt(j);
-    return compareRelativeLoad(table, b, a) < 0 ? b : a;
-  }
-
-  private pickWithCapabilities(mask: number): number {
-    const a = randomEligible(this.table, this.rng, mask);
-    if (a === NO_AGENT) return NO_AGENT;
-    const b = randomEligible(this.table, this.rng, mask);
-    return compareRelativeLoad(this.table, b, a) < 0 ? b : a;
+    return betterOfTwo(this.table, this.rng, request.requiredMask, this.relativeLoad);
   }
 }

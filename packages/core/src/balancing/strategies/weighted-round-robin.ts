@@ -44,7 +44,9 @@ export class WeightedRoundRobinStrategy implements BalancingStrategy {
   pick(request: PickRequest): number {
     const mask = request.requiredMask;
     const slot =
-      mask === 0 ? this.due.peek() : this.due.findFirst((candidate) => this.table.satisfies(candidate, mask), this.scratch);
+      mask === 0
+        ? this.due.peek()
+        : this.due.findFirst((candidate) => this.table.satisfies(candidate, mask), this.scratch);
     if (slot === NO_AGENT) return NO_AGENT;
     const dueAt = this.due.primaryOf(slot);
     this.virtualTime = dueAt;
