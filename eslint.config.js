@@ -49,9 +49,14 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['timers', 'node:timers', 'timers/promises', 'node:timers/promises', 'perf_hooks', 'node:perf_hooks'].map(
-            (name) => ({ name, message: determinismMessage }),
-          ),
+          paths: [
+            'timers',
+            'node:timers',
+            'timers/promises',
+            'node:timers/promises',
+            'perf_hooks',
+            'node:perf_hooks',
+          ].map((name) => ({ name, message: determinismMessage })),
         },
       ],
       'no-restricted-syntax': [

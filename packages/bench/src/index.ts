@@ -1,1 +1,2 @@
-export {};
+export { runCoreSuite } from './suites/core.js';
+export type { BenchResult, BenchComparison, BenchCheck, SuiteReport } from './harness/report.js';

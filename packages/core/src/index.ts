@@ -11,3 +11,7 @@ export * from './collections/index.js';
 export * from './task/index.js';
 export * from './queue/index.js';
 export * from './balancing/index.js';
+export * from './metrics/index.js';
+export * from './rate-limit/index.js';
+export * from './resilience/index.js';
+export * from './admission/index.js';

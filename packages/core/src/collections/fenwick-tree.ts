@@ -37,7 +37,8 @@ export class FenwickTree {
     if (delta === 0) return;
     this.values[index] = weight;
     this.sum += delta;
-    for (let i = index + 1; i < this.tree.length; i += i & -i) this.tree[i] = (this.tree[i] as number) + delta;
+    for (let i = index + 1; i < this.tree.length; i += i & -i)
+      this.tree[i] = (this.tree[i] as number) + delta;
     // Repeated ± updates accumulate floating-point drift; rebuilding from the exact values resets it.
     if (++this.updates >= 1 << 20) this.rebuild();
   }
@@ -76,7 +77,8 @@ export class FenwickTree {
       this.sum += weight;
       this.tree[i + 1] = (this.tree[i + 1] as number) + weight;
       const parent = i + 1 + ((i + 1) & -(i + 1));
-      if (parent < this.tree.length) this.tree[parent] = (this.tree[parent] as number) + (this.tree[i + 1] as number);
+      if (parent < this.tree.length)
+        this.tree[parent] = (this.tree[parent] as number) + (this.tree[i + 1] as number);
     }
     this.updates = 0;
   }

@@ -20,7 +20,10 @@ export class HierarchicalBitset {
   }
 
   has(value: number): boolean {
-    return value < this.capacity && (((this.levels[0] as Uint32Array)[value >>> 5] as number) & (1 << (value & 31))) !== 0;
+    return (
+      value < this.capacity &&
+      (((this.levels[0] as Uint32Array)[value >>> 5] as number) & (1 << (value & 31))) !== 0
+    );
   }
 
   add(value: number): void {

@@ -105,7 +105,11 @@ export class IndexedMinHeap {
   findFirst(visit: (id: number) => boolean, scratch: IndexedMinHeap): number {
     if (this.count === 0) return -1;
     scratch.clear();
-    scratch.push(0, this.primary[this.heap[0] as number] as number, this.secondary[this.heap[0] as number] as number);
+    scratch.push(
+      0,
+      this.primary[this.heap[0] as number] as number,
+      this.secondary[this.heap[0] as number] as number,
+    );
     while (scratch.size > 0) {
       const at = scratch.pop();
       const id = this.heap[at] as number;

@@ -34,7 +34,8 @@ export function isConfigError(value: unknown): value is ConfigError {
 /** Renders a received value for an error message: strings quoted, objects as short JSON. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   if (value === undefined || value === null) return String(value);
   if (typeof value === 'function') return 'a function';
   try {

@@ -6,10 +6,17 @@ import { ConfigError } from './config-error.js';
  */
 
 /** A finite number within `[min, max]` (bounds optional). */
-export function checkNumber(field: string, value: unknown, bounds: { min?: number; max?: number } = {}): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(field, 'be a finite number', value);
-  if (bounds.min !== undefined && value < bounds.min) throw new ConfigError(field, `be ≥ ${bounds.min}`, value);
-  if (bounds.max !== undefined && value > bounds.max) throw new ConfigError(field, `be ≤ ${bounds.max}`, value);
+export function checkNumber(
+  field: string,
+  value: unknown,
+  bounds: { min?: number; max?: number } = {},
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ConfigError(field, 'be a finite number', value);
+  if (bounds.min !== undefined && value < bounds.min)
+    throw new ConfigError(field, `be ≥ ${bounds.min}`, value);
+  if (bounds.max !== undefined && value > bounds.max)
+    throw new ConfigError(field, `be ≤ ${bounds.max}`, value);
   return value;
 }
 
@@ -23,7 +30,8 @@ export function checkPositive(field: string, value: unknown): number {
 
 /** An integer within `[min, max]` (max optional). */
 export function checkInteger(field: string, value: unknown, min: number, max?: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ConfigError(field, 'be an integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new ConfigError(field, 'be an integer', value);
   if (value < min) throw new ConfigError(field, `be ≥ ${min}`, value);
   if (max !== undefined && value > max) throw new ConfigError(field, `be ≤ ${max}`, value);
   return value;
@@ -40,7 +48,8 @@ export function checkLimit(field: string, value: unknown, min: number): number {
 
 /** A non-empty string. */
 export function checkName(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(field, 'be a non-empty string', value);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new ConfigError(field, 'be a non-empty string', value);
   return value;
 }
 

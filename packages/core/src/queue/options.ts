@@ -41,7 +41,9 @@ export interface ResolvedQueueOptions {
 export function resolveQueueOptions<T>(options: TaskQueueOptions<T>): ResolvedQueueOptions {
   const maxDepth = checkInteger('maxDepth', options.maxDepth, 1, MAX_QUEUE_DEPTH);
   const overflow =
-    options.overflow === undefined ? 'reject-new' : checkOneOf('overflow', options.overflow, OVERFLOW_POLICIES);
+    options.overflow === undefined
+      ? 'reject-new'
+      : checkOneOf('overflow', options.overflow, OVERFLOW_POLICIES);
   const agingMs = options.agingMs === undefined ? undefined : checkPositive('agingMs', options.agingMs);
   if (agingMs !== undefined && options.fairShare !== undefined) {
     // Aging reorders across levels by waiting time, fair share orders within a level by service received;

@@ -108,7 +108,8 @@ export class TaskQueue<T> {
     if (this.count >= this.options.maxDepth) this.expireDue(options.nowMs);
     if (this.count >= this.options.maxDepth) {
       const victimLevel = this.lowestNonEmptyLevel();
-      if (this.options.overflow === 'reject-new' || level > victimLevel) return { accepted: false, reason: 'full' };
+      if (this.options.overflow === 'reject-new' || level > victimLevel)
+        return { accepted: false, reason: 'full' };
       shed = this.removeSlot(this.head[victimLevel] as number);
     }
     const slot = this.slots.allocate();
@@ -124,7 +125,11 @@ export class TaskQueue<T> {
     } else if (this.options.agingMs !== undefined) {
       // Everyone ages at the same rate, so "level minus waited / agingMs" orders exactly like the fixed key
       // "enqueued + level × agingMs": a key set once at push keeps the heap valid forever.
-      (this.orderHeaps[0] as IndexedMinHeap).push(slot, options.nowMs + level * this.options.agingMs, sequence);
+      (this.orderHeaps[0] as IndexedMinHeap).push(
+        slot,
+        options.nowMs + level * this.options.agingMs,
+        sequence,
+      );
     }
     if (expiresAtMs !== Number.POSITIVE_INFINITY) this.expiryHeap.push(slot, expiresAtMs, sequence);
     this.count++;
@@ -155,12 +160,22 @@ export class TaskQueue<T> {
    * Moves an entry to another priority, at the back of that level (a re-queue). Returns the new handle, or
    * `undefined` if the entry already left. Its expiry is kept.
    */
-  reprioritize(handle: QueueHandle, priority: Priority, nowMs: number, tenant?: string): QueueHandle | undefined {
+  reprioritize(
+    handle: QueueHandle,
+    priority: Priority,
+    nowMs: number,
+    tenant?: string,
+  ): QueueHandle | undefined {
     const slot = this.slots.slotOf(handle);
     if (slot === NONE || this.items[slot] === undefined) return undefined;
     const expiresAtMs = this.expiry[slot] as number;
     const item = this.removeSlot(slot);
-    const result = this.push(item, { priority, nowMs, expiresAtMs, ...(tenant === undefined ? {} : { tenant }) });
+    const result = this.push(item, {
+      priority,
+      nowMs,
+      expiresAtMs,
+      ...(tenant === undefined ? {} : { tenant }),
+    });
     // The slot just freed guarantees room, so the push cannot be refused.
     return result.accepted ? result.handle : undefined;
   }
@@ -180,7 +195,8 @@ export class TaskQueue<T> {
   /** Removes and returns every entry, most urgent first (for shutdown, where each still needs an outcome). */
   drainAll(): T[] {
     const drained: T[] = [];
-    for (let slot = this.nextSlot(); slot !== NONE; slot = this.nextSlot()) drained.push(this.removeSlot(slot));
+    for (let slot = this.nextSlot(); slot !== NONE; slot = this.nextSlot())
+      drained.push(this.removeSlot(slot));
     return drained;
   }
 

@@ -128,7 +128,8 @@ export function createRng(seed: number): Rng {
  */
 export function restoreRng(state: RngState): Rng {
   checkInteger('state.seed', state.seed, 0, MAX_SEED);
-  if (state.words.every((word) => word === 0)) throw new ConfigError('state.words', 'not be all zero', state.words);
+  if (state.words.every((word) => word === 0))
+    throw new ConfigError('state.words', 'not be all zero', state.words);
   return new Xoshiro128StarStar(state.seed, state.path, [
     state.words[0] | 0,
     state.words[1] | 0,

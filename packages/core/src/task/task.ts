@@ -71,7 +71,11 @@ export const MAX_ATTEMPTS_LIMIT = 100;
  * task.priority; // 'medium'
  * ```
  */
-export function createTask<P>(spec: TaskSpec<P>, context: { id: string; nowMs: number }, field = 'task'): Task<P> {
+export function createTask<P>(
+  spec: TaskSpec<P>,
+  context: { id: string; nowMs: number },
+  field = 'task',
+): Task<P> {
   if (typeof spec !== 'object' || spec === null) throw new ConfigError(field, 'be an object', spec);
   const at = (name: string): string => `${field}.${name}`;
   const type = checkName(at('type'), spec.type);
@@ -79,14 +83,18 @@ export function createTask<P>(spec: TaskSpec<P>, context: { id: string; nowMs: n
   const ttlMs = spec.ttlMs === undefined ? undefined : checkPositive(at('ttlMs'), spec.ttlMs);
   const timeoutMs = spec.timeoutMs === undefined ? undefined : checkPositive(at('timeoutMs'), spec.timeoutMs);
   const maxAttempts =
-    spec.maxAttempts === undefined ? 1 : checkInteger(at('maxAttempts'), spec.maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
-  const affinityKey = spec.affinityKey === undefined ? undefined : checkString(at('affinityKey'), spec.affinityKey);
+    spec.maxAttempts === undefined
+      ? 1
+      : checkInteger(at('maxAttempts'), spec.maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
+  const affinityKey =
+    spec.affinityKey === undefined ? undefined : checkString(at('affinityKey'), spec.affinityKey);
   const tenant = spec.tenant === undefined ? DEFAULT_TENANT : checkName(at('tenant'), spec.tenant);
   const cost = spec.cost === undefined ? 1 : checkNumber(at('cost'), spec.cost, { min: 0 });
   const idempotencyKey =
     spec.idempotencyKey === undefined ? undefined : checkName(at('idempotencyKey'), spec.idempotencyKey);
   const capabilities = spec.capabilities ?? [];
-  if (!Array.isArray(capabilities)) throw new ConfigError(at('capabilities'), 'be an array of strings', capabilities);
+  if (!Array.isArray(capabilities))
+    throw new ConfigError(at('capabilities'), 'be an array of strings', capabilities);
   capabilities.forEach((name, i) => checkName(`${at('capabilities')}[${i}]`, name));
   return {
     id: context.id,

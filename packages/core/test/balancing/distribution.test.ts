@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AgentFlag, AgentTable } from '../../src/balancing/agent-table.js';
 import { createStrategy } from '../../src/balancing/create-strategy.js';
-import { ConsistentHashStrategy } from '../../src/balancing/strategies/consistent-hash.js';
+import type { ConsistentHashStrategy } from '../../src/balancing/strategies/consistent-hash.js';
 import { NO_AGENT, type PickRequest } from '../../src/balancing/strategy.js';
 import { isConfigError } from '../../src/errors/config-error.js';
 import { createRng } from '../../src/random/rng.js';

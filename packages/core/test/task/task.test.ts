@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../../src/errors/config-error.js';
-import { isTerminalState, taskTransition, TASK_STATES, type TaskEvent } from '../../src/task/lifecycle.js';
+import type { TASK_STATES } from '../../src/task/lifecycle.js';
+import { isTerminalState, taskTransition, type TaskEvent } from '../../src/task/lifecycle.js';
 import { createTask, expiresAt } from '../../src/task/task.js';
 
 describe('createTask', () => {

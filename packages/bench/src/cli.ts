@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { runCoreSuite } from './suites/core.js';
+import type { SuiteReport } from './harness/report.js';
+
+const suites: Record<string, (log: (line: string) => void) => SuiteReport | Promise<SuiteReport>> = {
+  core: runCoreSuite,
+};
+
+const program = new Command()
+  .name('pnpm bench')
+  .description("Flotilla's benchmarks, each measured against its peer in the same run.")
+  .argument('<suite>', `one of: ${Object.keys(suites).join(', ')}`)
+  .option('--json <file>', 'also write the report as JSON to this file')
+  .action(async (suite: string, options: { json?: string }) => {
+    const run = suites[suite];
+    if (run === undefined) {
+      return program.error(`unknown suite "${suite}"; choose one of: ${Object.keys(suites).join(', ')}`);
+    }
+    const log = (line: string): void => {
+      process.stdout.write(`${line}\n`);
+    };
+    log(`suite ${suite} — node ${process.version}, ${process.arch}`);
+    const report = await run(log);
+    if (options.json !== undefined) {
+      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+      log(`wrote ${options.json}`);
+    }
+    const failed = (report.checks ?? []).filter((check) => !check.pass);
+    for (const check of failed)
+      log(`target missed: ${check.name} = ${check.value.toFixed(2)} (limit ${check.limit})`);
+  });
+
+await program.parseAsync();
