@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { runCoreSuite } from './suites/core.js';
+import { runCoreSuite } from './suites/core/suite.js';
 import type { SuiteReport } from './harness/report.js';
 
 const suites: Record<string, (log: (line: string) => void) => SuiteReport | Promise<SuiteReport>> = {

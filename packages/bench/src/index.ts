@@ -1,2 +1,2 @@
-export { runCoreSuite } from './suites/core.js';
+export { runCoreSuite } from './suites/core/suite.js';
 export type { BenchResult, BenchComparison, BenchCheck, SuiteReport } from './harness/report.js';

@@ -8,13 +8,23 @@ import type { AgentTable } from './agent-table.js';
  */
 export const CAPABILITY_SAMPLE_ATTEMPTS = 8;
 
+/**
+ * The agent at a uniformly random position of the available list. When every slot is live and available
+ * (the steady state of an unsaturated pool), slot numbers are exactly 0..count−1, so the slot is drawn
+ * directly: one dependent memory access fewer, which on a pool of 100,000 agents is a cache miss fewer.
+ */
+function uniformAvailable(table: AgentTable, rng: Rng, count: number): number {
+  const index = rng.nextInt(count);
+  return count === table.slotBound ? index : table.availableAt(index);
+}
+
 /** A uniformly random available agent satisfying `requiredMask`, or -1. */
 export function randomEligible(table: AgentTable, rng: Rng, requiredMask: number): number {
   const count = table.availableCount;
   if (count === 0) return -1;
-  if (requiredMask === 0) return table.availableAt(rng.nextInt(count));
+  if (requiredMask === 0) return uniformAvailable(table, rng, count);
   for (let attempt = 0; attempt < CAPABILITY_SAMPLE_ATTEMPTS; attempt++) {
-    const slot = table.availableAt(rng.nextInt(count));
+    const slot = uniformAvailable(table, rng, count);
     if (table.satisfies(slot, requiredMask)) return slot;
   }
   return scanEligible(table, rng.nextInt(count), requiredMask);
@@ -49,8 +59,9 @@ export function betterOfTwo(
     const i = rng.nextInt(count);
     let j = rng.nextInt(count - 1);
     if (j >= i) j++; // two distinct agents, each pair equally likely
-    a = table.availableAt(i);
-    b = table.availableAt(j);
+    const dense = count === table.slotBound; // see uniformAvailable
+    a = dense ? i : table.availableAt(i);
+    b = dense ? j : table.availableAt(j);
   } else {
     a = randomEligible(table, rng, requiredMask);
     if (a === -1) return -1;

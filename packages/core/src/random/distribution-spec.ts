@@ -22,7 +22,14 @@ import {
 } from './distributions/pareto.js';
 import { uniform, type UniformOptions } from './distributions/uniform.js';
 
-/** Every `dist` a {@link DistributionSpec} may name. */
+/**
+ * Every `dist` a {@link DistributionSpec} may name.
+ *
+ * @example
+ * ```ts
+ * const known = (DISTRIBUTION_KINDS as readonly string[]).includes(input.dist);
+ * ```
+ */
 export const DISTRIBUTION_KINDS = [
   'exponential',
   'deterministic',
@@ -99,7 +106,7 @@ const BRANCH_PARAMETERS: readonly string[] = ['probability', 'mean'];
  * createDistribution({ dist: 'exponential', mean: -1 }, 'service'); // throws "service.mean must be …, got -1"
  * ```
  */
-export function createDistribution(spec: DistributionSpec, field = 'dist'): Distribution {
+export function createDistribution(spec: DistributionSpec, field = ''): Distribution {
   const input: unknown = spec;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigError(field, "be a distribution spec such as { dist: 'exponential', mean: 1 }", input);

@@ -48,28 +48,31 @@ const TWO_POW_53 = 9007199254740992;
 class Xoshiro128StarStar implements Rng {
   readonly seed: number;
   readonly path: string;
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /**
+   * The four state words. An Int32Array, not four fields: with pointer compression V8 keeps only 31-bit
+   * integers unboxed in object fields, so 32-bit state in fields would allocate a heap number per draw.
+   */
+  private readonly s: Int32Array;
 
   constructor(seed: number, path: string, words: readonly [number, number, number, number]) {
     this.seed = seed;
     this.path = path;
-    [this.s0, this.s1, this.s2, this.s3] = words;
+    this.s = Int32Array.from(words);
   }
 
   nextUint32(): number {
-    const s1 = this.s1;
+    const s = this.s;
+    const s0 = s[0] as number;
+    const s1 = s[1] as number;
     const product = Math.imul(s1, 5);
     const result = Math.imul((product << 7) | (product >>> 25), 9) >>> 0;
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
+    const s2 = (s[2] as number) ^ s0;
+    const s3 = (s[3] as number) ^ s1;
+    s[0] = s0 ^ s3;
+    s[1] = s1 ^ s2;
+    s[2] = s2 ^ t;
+    s[3] = (s3 << 11) | (s3 >>> 21);
     return result;
   }
 
@@ -84,11 +87,13 @@ class Xoshiro128StarStar implements Rng {
       throw new ConfigError('bound', `be an integer in [1, ${TWO_POW_32}]`, bound);
     }
     if (bound > TWO_POW_21) return Math.floor(this.next() * bound); // bias ≤ bound / 2^53
-    // Lemire's multiply-shift with rejection: unbiased and almost never loops; x · bound < 2^53 is exact.
-    const threshold = (TWO_POW_32 - bound) % bound;
+    // Lemire's multiply-shift with rejection: unbiased. x · bound < 2^53 is exact, and the costly
+    // threshold (a float modulo) is computed only in the rare case the low word is small.
     for (;;) {
       const product = this.nextUint32() * bound;
-      if (product % TWO_POW_32 >= threshold) return Math.floor(product / TWO_POW_32);
+      const high = Math.floor(product / TWO_POW_32);
+      const low = product - high * TWO_POW_32;
+      if (low >= bound || low >= (TWO_POW_32 - bound) % bound) return high;
     }
   }
 
@@ -98,7 +103,12 @@ class Xoshiro128StarStar implements Rng {
   }
 
   state(): RngState {
-    return { seed: this.seed, path: this.path, words: [this.s0, this.s1, this.s2, this.s3] };
+    const s = this.s;
+    return {
+      seed: this.seed,
+      path: this.path,
+      words: [s[0] as number, s[1] as number, s[2] as number, s[3] as number],
+    };
   }
 }
 

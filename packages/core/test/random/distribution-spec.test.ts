@@ -161,7 +161,7 @@ describe('createDistribution', () => {
       configErrorOf(() => createDistribution({ dist: 'exponential', mean: -1 }, 'service')).message,
     ).toBe('service.mean must be a finite number > 0, got -1');
     expect(configErrorOf(() => createDistribution({ dist: 'exponential', mean: 0 })).message).toBe(
-      'dist.mean must be a finite number > 0, got 0',
+      'mean must be a finite number > 0, got 0',
     );
     const branches = [
       { probability: 0.5, mean: 1 },

@@ -40,8 +40,9 @@ export class ConsistentHashStrategy implements BalancingStrategy {
   private readonly virtualNodes: number;
   private readonly maxRingSize: number;
   private readonly loadFactor: number | undefined;
-  private ringHash = new Uint32Array(0);
-  private ringSlot = new Int32Array(0);
+  /** Ring points sorted by hash, interleaved `[hash, slot]` so one cache miss fetches both. */
+  private ring = new Uint32Array(0);
+  private ringSize = 0;
   private bucketStart = new Uint32Array(1);
   private bucketShift = 32;
   private dirty = true;
@@ -71,14 +72,14 @@ export class ConsistentHashStrategy implements BalancingStrategy {
 
   pick(request: PickRequest): number {
     if (this.dirty) this.rebuild();
-    const size = this.ringHash.length;
+    const size = this.ringSize;
     if (size === 0 || this.table.availableCount === 0) return NO_AGENT;
     const point = request.affinityKey === undefined ? this.rng.nextUint32() : murmur3(request.affinityKey);
     const bound = this.loadBound();
     const table = this.table;
     let at = this.firstAtOrAfter(point);
     for (let step = 0; step < size; step++, at = at + 1 === size ? 0 : at + 1) {
-      const slot = this.ringSlot[at] as number;
+      const slot = this.ring[2 * at + 1] as number;
       if (
         table.isAvailable(slot) &&
         table.satisfies(slot, request.requiredMask) &&
@@ -93,8 +94,8 @@ export class ConsistentHashStrategy implements BalancingStrategy {
   /** The agent the key maps to ignoring eligibility and load (for tests and cache-hit accounting). */
   ownerOf(affinityKey: string): number {
     if (this.dirty) this.rebuild();
-    if (this.ringSlot.length === 0) return NO_AGENT;
-    return this.ringSlot[this.firstAtOrAfter(murmur3(affinityKey))] as number;
+    if (this.ringSize === 0) return NO_AGENT;
+    return this.ring[2 * this.firstAtOrAfter(murmur3(affinityKey)) + 1] as number;
   }
 
   private loadBound(): number {
@@ -103,10 +104,11 @@ export class ConsistentHashStrategy implements BalancingStrategy {
   }
 
   private firstAtOrAfter(point: number): number {
-    const ring = this.ringHash;
+    const ring = this.ring;
+    const size = this.ringSize;
     let at = this.bucketStart[point >>> this.bucketShift] as number;
-    while (at < ring.length && (ring[at] as number) < point) at++;
-    return at === ring.length ? 0 : at;
+    while (at < size && (ring[2 * at] as number) < point) at++;
+    return at === size ? 0 : at;
   }
 
   private rebuild(): void {
@@ -127,28 +129,32 @@ export class ConsistentHashStrategy implements BalancingStrategy {
       }
     });
     packed.sort();
-    this.ringHash = new Uint32Array(size);
-    this.ringSlot = new Int32Array(size);
+    this.ring = new Uint32Array(2 * size);
+    this.ringSize = size;
     for (let i = 0; i < size; i++) {
       const value = packed[i] as number;
       const buildIndex = value % BUILD_INDEX_BITS;
-      this.ringHash[i] = (value - buildIndex) / BUILD_INDEX_BITS;
-      this.ringSlot[i] = agents[Math.floor(buildIndex / perAgent)] as number;
+      this.ring[2 * i] = (value - buildIndex) / BUILD_INDEX_BITS;
+      this.ring[2 * i + 1] = agents[Math.floor(buildIndex / perAgent)] as number;
     }
     this.buildBuckets(size);
   }
 
-  /** bucketStart[b] = index of the first ring point whose top bits are ≥ b. */
+  /**
+   * bucketStart[b] = index of the first ring point whose top bits are ≥ b. About four points per bucket:
+   * the scan from a bucket's start stays within one or two cache lines of the interleaved ring, and the
+   * index is a quarter of the ring's size, so both stay closer to the CPU on a pool of 100,000 agents.
+   */
   private buildBuckets(size: number): void {
     // At least one bit: JavaScript masks shift counts to 5 bits, so `>>> 32` would not shift at all.
-    const bits = Math.min(MAX_BUCKET_BITS, Math.max(1, Math.ceil(Math.log2(Math.max(1, size)))));
+    const bits = Math.min(MAX_BUCKET_BITS, Math.max(1, Math.ceil(Math.log2(Math.max(1, size))) - 2));
     this.bucketShift = 32 - bits;
     const buckets = 2 ** bits;
     this.bucketStart = new Uint32Array(buckets);
     let at = 0;
     for (let b = 0; b < buckets; b++) {
       const lowest = b * 2 ** this.bucketShift;
-      while (at < size && (this.ringHash[at] as number) < lowest) at++;
+      while (at < size && (this.ring[2 * at] as number) < lowest) at++;
       this.bucketStart[b] = at;
     }
   }

@@ -23,6 +23,11 @@ const TWO_PI = 2 * Math.PI;
  * A standard normal variate by the Box–Muller transform, from two uniforms. Box–Muller yields a pair; the
  * second value is dropped rather than cached, because a cached value would belong to whichever stream
  * drew it and leak into the next call with another `Rng`.
+ *
+ * @example
+ * ```ts
+ * const z = standardNormal(rng); // mean 0, standard deviation 1
+ * ```
  */
 export function standardNormal(rng: Rng): number {
   const radius = Math.sqrt(-2 * Math.log1p(-rng.next())); // 1 − u in (0, 1]: finite, at most ≈ 8.57
