@@ -100,7 +100,8 @@ export function backoffDelayMs(policy: RetryPolicy, attempt: number, rng: Rng): 
       return rng.next() * cappedMs;
     case 'equal': {
       const halfMs = cappedMs / 2;
-      return halfMs + rng.next() * halfMs;
+      // Rounding of halves of tiny (subnormal) delays can land just past the cap; the cap is the promise.
+      return Math.min(cappedMs, halfMs + rng.next() * halfMs);
     }
   }
 }
