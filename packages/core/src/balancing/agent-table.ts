@@ -1,6 +1,6 @@
 import { SlotAllocator } from '../collections/slot-allocator.js';
 import { ConfigError } from '../errors/config-error.js';
-import { checkInteger, checkLimit, checkName, checkPositive } from '../errors/validate.js';
+import { checkInteger, checkLimit, checkName, checkNumber, checkPositive } from '../errors/validate.js';
 
 /** Reasons an agent takes no new work. Any set flag makes it ineligible. */
 export const AgentFlag = {
@@ -55,7 +55,7 @@ const NONE = -1;
  * `load < fullAt`. Eight bytes per agent keep a pool of 100,000 agents (800 KB) mostly in L2.
  */
 const LOAD = 0;
-const FULL_AT = 1;
+const FULL_AT = 1; // the limit; 0 while a flag is set; -1 once the agent is removed
 const STRIDE = 2;
 /** Stands for an unbounded limit (`queueLimit: Infinity`) in the Int32 record; no load reaches it. */
 const UNBOUNDED = 0x7fffffff;
@@ -95,6 +95,7 @@ export class AgentTable {
   private agentCount = 0;
   private readyAgents = 0;
   private readyLoadTotal = 0;
+  private readyCapacityTotal = 0;
 
   /** Registers a strategy (or any observer) for change notifications. */
   listen(listener: AgentTableListener): void {
@@ -131,6 +132,11 @@ export class AgentTable {
     return this.readyLoadTotal;
   }
 
+  /** Sum of the capacities of agents with no flags set. */
+  get readyCapacity(): number {
+    return this.readyCapacityTotal;
+  }
+
   /** Adds an agent; returns its slot. Throws a ConfigError naming the field if the spec is invalid. */
   add(spec: AgentSpec): number {
     const id = checkName('agent.id', spec.id);
@@ -156,6 +162,7 @@ export class AgentTable {
     this.weights[slot] = weight;
     this.agentCount++;
     this.readyAgents++;
+    this.readyCapacityTotal += capacity;
     for (const listener of this.listeners) listener.agentAdded?.(slot);
     this.syncAvailability(slot);
     return slot;
@@ -167,6 +174,7 @@ export class AgentTable {
     if (id === undefined) return;
     // Flagging it Down first takes it out of the available list and the ready totals.
     this.setFlag(slot, AgentFlag.Down, true);
+    this.hot[slot * STRIDE + FULL_AT] = -1; // assign/release on a removed agent now throw
     for (const listener of this.listeners) listener.agentRemoved?.(slot);
     this.slotById.delete(id);
     this.ids[slot] = undefined;
@@ -224,17 +232,21 @@ export class AgentTable {
 
   /** Sets or clears a flag. */
   setFlag(slot: number, flag: AgentFlag, on: boolean): void {
+    this.checkSlot(slot);
     const before = this.flags[slot] as number;
     const after = on ? before | flag : before & ~flag;
     if (before === after) return;
     this.flags[slot] = after;
     const load = this.hot[slot * STRIDE + LOAD] as number;
+    const capacity = this.capacities[slot] as number;
     if (before === 0) {
       this.readyAgents--;
       this.readyLoadTotal -= load;
+      this.readyCapacityTotal -= capacity;
     } else if (after === 0) {
       this.readyAgents++;
       this.readyLoadTotal += load;
+      this.readyCapacityTotal += capacity;
     }
     this.hot[slot * STRIDE + FULL_AT] = after === 0 ? (this.limits[slot] as number) : 0;
     this.syncAvailability(slot);
@@ -247,14 +259,14 @@ export class AgentTable {
 
   /** One task left the agent (finished, failed, cancelled or moved). */
   release(slot: number): void {
-    if ((this.hot[slot * STRIDE + LOAD] as number) <= 0) {
-      throw new RangeError(`release: agent ${this.ids[slot]} has no load`);
-    }
     this.changeLoad(slot, -1);
   }
 
   /** Reports a finished task's latency to latency-aware strategies. */
   recordLatency(slot: number, latencyMs: number, nowMs: number): void {
+    this.checkSlot(slot);
+    checkNumber('latencyMs', latencyMs, { min: 0 });
+    checkNumber('nowMs', nowMs);
     for (const listener of this.listeners) listener.latencyObserved?.(slot, latencyMs, nowMs);
   }
 
@@ -278,6 +290,10 @@ export class AgentTable {
     const before = hot[at + LOAD] as number;
     const after = before + delta;
     const fullAt = hot[at + FULL_AT] as number;
+    // One comparison covers a removed agent (-1), a slot out of range (undefined) and a release below 0.
+    if (!(fullAt >= 0) || after < 0) {
+      throw new RangeError(`agent slot ${slot}: ${fullAt >= 0 ? 'release without load' : 'no such agent'}`);
+    }
     hot[at + LOAD] = after;
     if (fullAt > 0) this.readyLoadTotal += delta; // fullAt > 0 exactly when no flag is set
     const listeners = this.listeners;
@@ -303,6 +319,10 @@ export class AgentTable {
     }
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) listeners[i]?.availabilityChanged?.(slot, available);
+  }
+
+  private checkSlot(slot: number): void {
+    if (!this.has(slot)) throw new RangeError(`agent slot ${slot}: no such agent`);
   }
 
   /** The mask of `names`, registering new names only if all of them fit (so a refused spec changes nothing). */
@@ -332,7 +352,9 @@ export class AgentTable {
       fresh.set(old);
       return fresh;
     };
-    this.hot = grow(this.hot, new Int32Array(n * STRIDE));
+    const hot = grow(this.hot, new Int32Array(n * STRIDE));
+    for (let slot = this.weights.length; slot < n; slot++) hot[slot * STRIDE + FULL_AT] = -1; // no agent yet
+    this.hot = hot;
     this.limits = grow(this.limits, new Int32Array(n));
     this.capacities = grow(this.capacities, new Int32Array(n));
     this.flags = grow(this.flags, new Uint8Array(n));

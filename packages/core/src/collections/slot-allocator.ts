@@ -1,7 +1,11 @@
+/** 2^24 slots × 2^29 generations = 2^53: a handle stays an exact integer. */
+const MAX_GENERATION = (1 << 29) - 1;
+
 /**
  * Hands out small integer slots and takes them back, reusing freed ones first (LIFO), so flat typed
  * arrays indexed by slot stay dense. Each slot carries a generation that changes on every reuse, so a
- * handle `slot + generation × 2^24` held past its release is recognized as stale.
+ * handle `slot + generation × 2^24` held past its release is recognized as stale, unless the same slot was
+ * reused exactly a multiple of 2^29 times in between.
  */
 export class SlotAllocator {
   /** Slots are below 2^24 so that a handle (slot plus generation) stays an exact integer. */
@@ -31,7 +35,7 @@ export class SlotAllocator {
 
   /** Returns `slot` to the pool and invalidates its handles. */
   release(slot: number): void {
-    this.generations[slot] = ((this.generations[slot] as number) + 1) & 0x1fffff;
+    this.generations[slot] = ((this.generations[slot] as number) + 1) & MAX_GENERATION;
     if (this.freeCount >= this.free.length) {
       const free = new Int32Array(this.free.length * 2);
       free.set(this.free);

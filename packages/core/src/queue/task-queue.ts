@@ -1,6 +1,6 @@
 import { IndexedMinHeap } from '../collections/indexed-heap.js';
 import { SlotAllocator } from '../collections/slot-allocator.js';
-import { checkNumber } from '../errors/validate.js';
+import { checkName, checkNumber } from '../errors/validate.js';
 import { PRIORITY_COUNT, priorityLevel, type Priority } from '../task/priority.js';
 import { DEFAULT_TENANT } from '../task/task.js';
 import { FairShareTags } from './fair-share.js';
@@ -50,6 +50,8 @@ export class TaskQueue<T> {
   private readonly onExpired: ((item: T) => void) | undefined;
   private readonly slots = new SlotAllocator();
   private items: Array<T | undefined> = [];
+  /** Tenant of each entry, kept only with fair share (a re-prioritized entry stays in its tenant). */
+  private tenants: Array<string | undefined> = [];
   private level = new Uint8Array(0);
   private expiry = new Float64Array(0);
   private prev = new Int32Array(0);
@@ -99,10 +101,13 @@ export class TaskQueue<T> {
    * (the caller owes it an outcome), unless the newcomer itself is the lowest.
    */
   push(item: T, options: EnqueueOptions): PushResult<T> {
+    // Validate everything before touching anything: a refused push changes nothing.
     const level = priorityLevel(options.priority);
     const expiresAtMs = options.expiresAtMs ?? Number.POSITIVE_INFINITY;
     checkNumber('nowMs', options.nowMs);
     if (Number.isNaN(expiresAtMs)) checkNumber('expiresAtMs', expiresAtMs);
+    const tenant = options.tenant === undefined ? DEFAULT_TENANT : checkName('tenant', options.tenant);
+    const cost = options.cost === undefined ? 1 : checkNumber('cost', options.cost, { min: 0 });
     let shed: T | undefined;
     // Entries already past their expiry must not count against the bound.
     if (this.count >= this.options.maxDepth) this.expireDue(options.nowMs);
@@ -120,7 +125,8 @@ export class TaskQueue<T> {
     this.append(slot, level);
     const sequence = this.sequence++;
     if (this.fair !== undefined) {
-      const start = this.fair.tag(level, options.tenant ?? DEFAULT_TENANT, options.cost ?? 1);
+      this.tenants[slot] = tenant;
+      const start = this.fair.tag(level, tenant, cost);
       (this.orderHeaps[level] as IndexedMinHeap).push(slot, start, sequence);
     } else if (this.options.agingMs !== undefined) {
       // Everyone ages at the same rate, so "level minus waited / agingMs" orders exactly like the fixed key
@@ -160,15 +166,13 @@ export class TaskQueue<T> {
    * Moves an entry to another priority, at the back of that level (a re-queue). Returns the new handle, or
    * `undefined` if the entry already left. Its expiry is kept.
    */
-  reprioritize(
-    handle: QueueHandle,
-    priority: Priority,
-    nowMs: number,
-    tenant?: string,
-  ): QueueHandle | undefined {
+  reprioritize(handle: QueueHandle, priority: Priority, nowMs: number): QueueHandle | undefined {
+    priorityLevel(priority);
+    checkNumber('nowMs', nowMs);
     const slot = this.slots.slotOf(handle);
     if (slot === NONE || this.items[slot] === undefined) return undefined;
     const expiresAtMs = this.expiry[slot] as number;
+    const tenant = this.tenants[slot];
     const item = this.removeSlot(slot);
     const result = this.push(item, {
       priority,
@@ -182,6 +186,7 @@ export class TaskQueue<T> {
 
   /** Removes every entry whose expiry is at or before `nowMs`, reporting each to `onExpired`. */
   expireDue(nowMs: number): number {
+    checkNumber('nowMs', nowMs); // NaN compares false with every expiry and would expire them all
     let expired = 0;
     for (;;) {
       const slot = this.expiryHeap.peek();
@@ -233,6 +238,7 @@ export class TaskQueue<T> {
     }
     this.expiryHeap.remove(slot);
     this.items[slot] = undefined;
+    if (this.fair !== undefined) this.tenants[slot] = undefined;
     this.slots.release(slot);
     this.count--;
     return item;

@@ -98,6 +98,10 @@ class Xoshiro128StarStar implements Rng {
   }
 
   fork(name: string): Rng {
+    // '' would alias the parent stream, and '/' would alias a nested fork ('a/b' = 'a' then 'b').
+    if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
+      throw new ConfigError('name', 'be a non-empty string without "/"', name);
+    }
     const path = this.path === '' ? name : `${this.path}/${name}`;
     return new Xoshiro128StarStar(this.seed, path, seedWords(this.seed, path));
   }
@@ -138,14 +142,14 @@ export function createRng(seed: number): Rng {
  */
 export function restoreRng(state: RngState): Rng {
   checkInteger('state.seed', state.seed, 0, MAX_SEED);
-  if (state.words.every((word) => word === 0))
-    throw new ConfigError('state.words', 'not be all zero', state.words);
-  return new Xoshiro128StarStar(state.seed, state.path, [
-    state.words[0] | 0,
-    state.words[1] | 0,
-    state.words[2] | 0,
-    state.words[3] | 0,
-  ]);
+  const words = state.words;
+  if (!Array.isArray(words) || words.length !== 4) {
+    throw new ConfigError('state.words', 'be four 32-bit integers', words);
+  }
+  words.forEach((word, i) => checkInteger(`state.words[${i}]`, word, -(2 ** 31), 2 ** 32 - 1));
+  const coerced: [number, number, number, number] = [words[0] | 0, words[1] | 0, words[2] | 0, words[3] | 0];
+  if (coerced.every((word) => word === 0)) throw new ConfigError('state.words', 'not be all zero', words);
+  return new Xoshiro128StarStar(state.seed, state.path, coerced);
 }
 
 /** Four SplitMix32 outputs from a 64-bit FNV-1a-style hash of the seed and the stream path. */

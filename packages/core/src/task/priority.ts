@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors/config-error.js';
 import { checkOneOf } from '../errors/validate.js';
 
 /** Task priorities, most urgent first. Dispatch is strict and non-preemptive across them. */
@@ -31,6 +32,9 @@ export function priorityLevel(priority: Priority): PriorityLevel {
       return 2;
     case 'low':
       return 3;
+    default:
+      // Reached only by untyped callers (JavaScript, parsed input): refuse rather than lose the task.
+      throw new ConfigError('priority', `be one of ${PRIORITIES.join(' | ')}`, priority);
   }
 }
 

@@ -84,7 +84,8 @@ export class VirtualClock implements Clock {
       this.runNext();
       fired++;
     }
-    this.current = timeMs;
+    // A callback may itself have advanced the clock further; time never moves backwards.
+    this.current = Math.max(this.current, timeMs);
     return fired;
   }
 

@@ -109,8 +109,7 @@ describe.each(
                 request.affinityKey = op.key === undefined ? undefined : `key-${op.key}`;
                 const slot = strategy.pick(request);
                 if (slot === NO_AGENT) {
-                  // Bounded-load hashing may decline while eligible agents sit at the load bound.
-                  if (typeof spec === 'string') expect(anyEligible).toBe(false);
+                  expect(anyEligible).toBe(false);
                 } else {
                   expect(eligible(table, slot, op.required)).toBe(true);
                   table.assign(slot);
@@ -146,6 +145,12 @@ describe.each(
                 break;
               }
             }
+            // The table's running totals against a recount from scratch.
+            const ready = slots().filter((s) => table.flagsOf(s) === 0);
+            expect(table.readyCount).toBe(ready.length);
+            expect(table.readyLoad).toBe(ready.reduce((sum, s) => sum + table.loadOf(s), 0));
+            expect(table.readyCapacity).toBe(ready.reduce((sum, s) => sum + table.capacityOf(s), 0));
+            expect(table.availableCount).toBe(slots().filter((s) => eligible(table, s, [])).length);
           }
         },
       ),

@@ -5,7 +5,7 @@ import { createRng, MAX_SEED, restoreRng } from '../../src/random/rng.js';
 import type { Rng } from '../../src/random/rng.js';
 
 const seedArb = fc.maxSafeNat();
-const nameArb = fc.string({ minLength: 1, maxLength: 12 });
+const nameArb = fc.string({ minLength: 1, maxLength: 12 }).filter((name) => !name.includes('/'));
 
 function uint32s(rng: Rng, count: number): number[] {
   return Array.from({ length: count }, () => rng.nextUint32());
@@ -150,6 +150,23 @@ describe('restoreRng', () => {
     expect(configErrorOf(() => restoreRng({ seed: 1, path: '', words: [0, 0, 0, 0] })).field).toBe(
       'state.words',
     );
+  });
+
+  it('rejects words that are not 32-bit integers instead of coercing them to zero', () => {
+    for (const bad of [2 ** 32, Number.NaN, 1.5]) {
+      const error = configErrorOf(() => restoreRng({ seed: 1, path: '', words: [bad, 0, 0, 0] }));
+      expect(error.field).toBe('state.words[0]');
+    }
+  });
+});
+
+describe('Rng.fork names', () => {
+  it('refuses names that would alias another stream: empty (the parent) or with "/" (a nested fork)', () => {
+    const root = createRng(5);
+    expect(configErrorOf(() => root.fork('')).message).toBe(
+      'name must be a non-empty string without "/", got ""',
+    );
+    expect(configErrorOf(() => root.fork('a/b')).field).toBe('name');
   });
 });
 

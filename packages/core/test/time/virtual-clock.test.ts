@@ -56,6 +56,13 @@ describe('VirtualClock', () => {
     expect(() => clock.advanceTo(5)).toThrow('timeMs must be ≥ 10, got 5');
   });
 
+  it('never moves backwards when a callback advances the clock further than the outer call', () => {
+    const clock = new VirtualClock();
+    clock.setTimer(1, () => clock.advanceTo(100));
+    clock.advanceTo(5);
+    expect(clock.now()).toBe(100);
+  });
+
   it('ignores clearing a timer that already fired, even if its slot was reused', () => {
     const clock = new VirtualClock();
     const fired: string[] = [];

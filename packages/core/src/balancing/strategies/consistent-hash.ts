@@ -15,9 +15,11 @@ export interface ConsistentHashOptions {
    */
   readonly maxRingSize?: number;
   /**
-   * Consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam, 2018): no agent takes a task
-   * that would lift its load past ⌈loadFactor · (total load + 1) / agents⌉; the walk moves on clockwise
-   * instead. Typical 1.25. Off by default.
+   * Consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam, 2018), weighted by capacity:
+   * no agent takes a task that would lift its load past ⌈loadFactor · (total load + 1) · its capacity ÷
+   * total capacity⌉; the walk moves on clockwise instead. If every eligible agent is at its bound (only
+   * possible when capabilities or limits narrow the pool), the least loaded of them takes the task.
+   * Typical 1.25. Off by default.
    */
   readonly loadFactor?: number;
 }
@@ -75,20 +77,24 @@ export class ConsistentHashStrategy implements BalancingStrategy {
     const size = this.ringSize;
     if (size === 0 || this.table.availableCount === 0) return NO_AGENT;
     const point = request.affinityKey === undefined ? this.rng.nextUint32() : murmur3(request.affinityKey);
-    const bound = this.loadBound();
     const table = this.table;
+    const mask = request.requiredMask;
+    const bounded = this.loadFactor !== undefined && table.readyCapacity > 0;
+    // Each agent's share of ⌈c · (total load + 1)⌉, in proportion to its capacity.
+    const boundPerCapacity = bounded
+      ? ((this.loadFactor as number) * (table.readyLoad + 1)) / table.readyCapacity
+      : 0;
+    let fallback = NO_AGENT;
     let at = this.firstAtOrAfter(point);
     for (let step = 0; step < size; step++, at = at + 1 === size ? 0 : at + 1) {
       const slot = this.ring[2 * at + 1] as number;
-      if (
-        table.isAvailable(slot) &&
-        table.satisfies(slot, request.requiredMask) &&
-        table.loadOf(slot) < bound
-      ) {
-        return slot;
-      }
+      if (!table.isAvailable(slot) || !table.satisfies(slot, mask)) continue;
+      if (!bounded || table.loadOf(slot) < Math.ceil(boundPerCapacity * table.capacityOf(slot))) return slot;
+      if (fallback === NO_AGENT || relativeLoad(table, slot) < relativeLoad(table, fallback)) fallback = slot;
     }
-    return NO_AGENT;
+    // Every eligible agent is at its bound (possible only when capabilities or limits narrow the pool):
+    // place the task on the least loaded of them rather than refuse work an agent could take.
+    return fallback;
   }
 
   /** The agent the key maps to ignoring eligibility and load (for tests and cache-hit accounting). */
@@ -96,11 +102,6 @@ export class ConsistentHashStrategy implements BalancingStrategy {
     if (this.dirty) this.rebuild();
     if (this.ringSize === 0) return NO_AGENT;
     return this.ring[2 * this.firstAtOrAfter(murmur3(affinityKey)) + 1] as number;
-  }
-
-  private loadBound(): number {
-    if (this.loadFactor === undefined || this.table.readyCount === 0) return Number.POSITIVE_INFINITY;
-    return Math.ceil((this.loadFactor * (this.table.readyLoad + 1)) / this.table.readyCount);
   }
 
   private firstAtOrAfter(point: number): number {
@@ -158,4 +159,8 @@ export class ConsistentHashStrategy implements BalancingStrategy {
       this.bucketStart[b] = at;
     }
   }
+}
+
+function relativeLoad(table: AgentTable, slot: number): number {
+  return table.loadOf(slot) / table.capacityOf(slot);
 }

@@ -15,7 +15,8 @@ export interface LatencyEwmaOptions {
 /**
  * `latency-ewma`: peak-EWMA load balancing as in Finagle and Linkerd. Each agent keeps an exponentially
  * weighted moving average of its task latencies that jumps up at once to a slower observation (the
- * "peak") and decays back slowly; its cost is that average times (load + 1). The pick compares two random
+ * "peak") and decays back with time constant `decayMs`, also while no task reports; its cost is that
+ * average times (load + 1). The pick compares two random
  * eligible agents and takes the cheaper (power of two choices), so it is O(1) and reacts to a slow agent
  * within one observation. An idle agent not yet observed costs 0 and is tried first.
  */
@@ -24,6 +25,7 @@ export class LatencyEwmaStrategy implements BalancingStrategy {
   private readonly decayMs: number;
   private ewmaMs = new Float64Array(16);
   private stampMs = new Float64Array(16);
+  private nowMs = 0;
 
   constructor(
     private readonly table: AgentTable,
@@ -66,14 +68,18 @@ export class LatencyEwmaStrategy implements BalancingStrategy {
   }
 
   pick(request: PickRequest): number {
+    this.nowMs = request.nowMs;
     return betterOfTwo(this.table, this.rng, request.requiredMask, this.cost);
   }
 
   private readonly cost = (slot: number): number => {
     const load = this.table.loadOf(slot);
+    const stamp = this.stampMs[slot] as number;
     // Finagle's rule: an agent never observed but already busy is avoided, so a newcomer gets one probe
     // task rather than a burst before its first latency is known.
-    if (Number.isNaN(this.stampMs[slot] as number)) return load === 0 ? 0 : UNOBSERVED_BUSY_PENALTY;
-    return (this.ewmaMs[slot] as number) * (load + 1);
+    if (Number.isNaN(stamp)) return load === 0 ? 0 : UNOBSERVED_BUSY_PENALTY;
+    // Decay on read, as Finagle does: an agent that was slow once and then left alone is retried in time.
+    const weight = Math.exp(-Math.max(0, this.nowMs - stamp) / this.decayMs);
+    return (this.ewmaMs[slot] as number) * weight * (load + 1);
   };
 }

@@ -43,13 +43,23 @@ export class WeightedRoundRobinStrategy implements BalancingStrategy {
 
   pick(request: PickRequest): number {
     const mask = request.requiredMask;
+    // An agent passed over by capability-filtered picks keeps a due time from the past; bring it up to
+    // the current virtual time when it surfaces, or it would take a burst of back-to-back turns.
+    for (
+      let top = this.due.peek();
+      top !== NO_AGENT && this.due.primaryOf(top) < this.virtualTime;
+      top = this.due.peek()
+    ) {
+      this.nextDue[top] = this.virtualTime;
+      this.due.update(top, this.virtualTime, top);
+    }
     const slot =
       mask === 0
         ? this.due.peek()
         : this.due.findFirst((candidate) => this.table.satisfies(candidate, mask), this.scratch);
     if (slot === NO_AGENT) return NO_AGENT;
     const dueAt = this.due.primaryOf(slot);
-    this.virtualTime = dueAt;
+    this.virtualTime = Math.max(this.virtualTime, dueAt);
     const next = dueAt + 1 / this.table.weightOf(slot);
     this.nextDue[slot] = next;
     this.due.update(slot, next, slot);
