@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the sources, so a failing test points at a .ts line, not at dist/.
     alias: {
       '@flotilla/core': source('core'),
+      '@flotilla/actors': source('actors'),
     },
   },
   test: {

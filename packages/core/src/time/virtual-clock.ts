@@ -62,9 +62,10 @@ export class VirtualClock implements Clock {
 
   /** Moves time to the next deadline and fires that one timer; false if none is pending. */
   runNext(): boolean {
-    const slot = this.heap.pop();
+    const slot = this.heap.peek();
     if (slot < 0) return false;
     this.current = Math.max(this.current, this.heap.primaryOf(slot));
+    this.heap.pop();
     const callback = this.callbacks[slot] as () => void;
     this.free(slot);
     callback();

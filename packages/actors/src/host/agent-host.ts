@@ -1,0 +1,148 @@
+import { FlotillaError, isFlotillaError, type SerializedError } from '@flotilla/core';
+import type { HostCommand, HostEvent } from '../protocol/messages.js';
+import type { TaskContext, TaskHandler } from './handler.js';
+
+/** Error codes a host reports for a task. */
+export const HostErrorCode = {
+  /** The handler threw or its promise rejected. */
+  HandlerFailed: 'FLOTILLA_HANDLER_FAILED',
+  /** No handler is loaded for the task's agent type. */
+  UnknownType: 'FLOTILLA_UNKNOWN_AGENT_TYPE',
+  /** The agent module could not be imported or has no default-exported function. */
+  LoadFailed: 'FLOTILLA_AGENT_LOAD_FAILED',
+  /** The handler's result cannot be structured-cloned across the thread boundary. */
+  ResultNotCloneable: 'FLOTILLA_RESULT_NOT_CLONEABLE',
+} as const;
+
+/** Turns anything a handler threw into the serializable form that crosses the boundary. */
+export function serializeError(error: unknown, code: string = HostErrorCode.HandlerFailed): SerializedError {
+  if (isFlotillaError(error)) return error.toJSON();
+  if (error instanceof Error) {
+    const own = (error as { code?: unknown }).code;
+    return { name: error.name, code: typeof own === 'string' ? own : code, message: error.message };
+  }
+  return { name: 'Error', code, message: String(error) };
+}
+
+/**
+ * Runs tasks for the agent types loaded into it. The same code serves a worker thread (behind the
+ * worker_threads transport) and the main thread (behind the in-memory transport), so both behave alike.
+ * It enforces nothing about capacity or time: the delegator decides what runs where and when it is
+ * cancelled; the host only runs, reports and aborts.
+ */
+export class AgentHost {
+  private readonly handlers = new Map<string, TaskHandler>();
+  private readonly running = new Map<number, AbortController>();
+
+  constructor(
+    private readonly emit: (event: HostEvent) => void,
+    private readonly loadModule: (specifier: string) => Promise<unknown>,
+  ) {}
+
+  /** Registers an in-process handler (in-memory transport only: functions do not cross threads). */
+  register(agentType: string, handler: TaskHandler): void {
+    this.handlers.set(agentType, handler);
+  }
+
+  /** Number of tasks currently running. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  handle(command: HostCommand): void {
+    switch (command.kind) {
+      case 'run':
+        this.run(command.runId, command.taskId, command.agentType, command.payload, command.attempt);
+        return;
+      case 'cancel':
+        this.running
+          .get(command.runId)
+          ?.abort(new FlotillaError('FLOTILLA_ABORTED', `task ${command.reason}`));
+        return;
+      case 'load':
+        void this.load(command.agentType, command.module);
+        return;
+    }
+  }
+
+  /** Aborts everything running (the host is going away). */
+  abortAll(): void {
+    for (const controller of this.running.values())
+      controller.abort(new FlotillaError('FLOTILLA_ABORTED', 'shutdown'));
+  }
+
+  private async load(agentType: string, specifier: string): Promise<void> {
+    try {
+      const module = (await this.loadModule(specifier)) as { default?: unknown };
+      if (typeof module.default !== 'function') {
+        throw new FlotillaError(HostErrorCode.LoadFailed, `${specifier} has no default-exported function`);
+      }
+      this.handlers.set(agentType, module.default as TaskHandler);
+      this.emit({ kind: 'loaded', agentType });
+    } catch (error) {
+      const serialized = serializeError(error, HostErrorCode.LoadFailed);
+      this.emit({
+        kind: 'load-failed',
+        agentType,
+        error: {
+          ...serialized,
+          code: HostErrorCode.LoadFailed,
+          message: `cannot load ${specifier}: ${serialized.message}`,
+        },
+      });
+    }
+  }
+
+  private run(runId: number, taskId: string, agentType: string, payload: unknown, attempt: number): void {
+    const handler = this.handlers.get(agentType);
+    if (handler === undefined) {
+      this.emit({
+        kind: 'failed',
+        runId,
+        error: {
+          name: 'FlotillaError',
+          code: HostErrorCode.UnknownType,
+          message: `no handler for agent type "${agentType}"`,
+        },
+      });
+      return;
+    }
+    const controller = new AbortController();
+    this.running.set(runId, controller);
+    const context: TaskContext = {
+      taskId,
+      attempt,
+      signal: controller.signal,
+      progress: (fraction, message) => {
+        if (this.running.has(runId)) {
+          this.emit(
+            message === undefined
+              ? { kind: 'progress', runId, fraction }
+              : { kind: 'progress', runId, fraction, message },
+          );
+        }
+      },
+    };
+    let outcome: unknown;
+    try {
+      outcome = handler(payload, context);
+    } catch (error) {
+      this.finish(runId, { kind: 'failed', runId, error: serializeError(error) });
+      return;
+    }
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (value) => this.finish(runId, { kind: 'done', runId, value }),
+        (error) => this.finish(runId, { kind: 'failed', runId, error: serializeError(error) }),
+      );
+    } else {
+      this.finish(runId, { kind: 'done', runId, value: outcome });
+    }
+  }
+
+  private finish(runId: number, event: HostEvent): void {
+    // A run that was aborted still reports: the delegator matches by runId and ignores stale attempts.
+    this.running.delete(runId);
+    this.emit(event);
+  }
+}

@@ -1,0 +1,1 @@
+export { PROTOCOL_VERSION, isBatch, type HostCommand, type HostEvent, type Batch } from './messages.js';

@@ -1,0 +1,54 @@
+import type { SerializedError } from '@flotilla/core';
+
+/**
+ * The wire protocol between the delegator and agent hosts (worker threads today, agent processes over
+ * RabbitMQ later): one discriminated union each way, sent in batches. A host and a delegator of different
+ * `PROTOCOL_VERSION`s refuse each other's batches rather than misread them.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Delegator → host. `runId` identifies one attempt of one task; a retry gets a new one. */
+export type HostCommand =
+  | { readonly kind: 'load'; readonly agentType: string; readonly module: string }
+  | {
+      readonly kind: 'run';
+      readonly runId: number;
+      readonly taskId: string;
+      readonly agentType: string;
+      readonly payload: unknown;
+      readonly attempt: number;
+    }
+  | {
+      readonly kind: 'cancel';
+      readonly runId: number;
+      readonly reason: 'timeout' | 'cancelled' | 'shutdown';
+    };
+
+/** Host → delegator. */
+export type HostEvent =
+  | { readonly kind: 'loaded'; readonly agentType: string }
+  | { readonly kind: 'load-failed'; readonly agentType: string; readonly error: SerializedError }
+  | { readonly kind: 'done'; readonly runId: number; readonly value: unknown }
+  | { readonly kind: 'failed'; readonly runId: number; readonly error: SerializedError }
+  | {
+      readonly kind: 'progress';
+      readonly runId: number;
+      readonly fraction: number;
+      readonly message?: string;
+    };
+
+/** What crosses the boundary: a versioned batch of messages from one turn of the sender's event loop. */
+export interface Batch<M> {
+  readonly v: typeof PROTOCOL_VERSION;
+  readonly messages: readonly M[];
+}
+
+/** True when `value` is a batch this build can read. */
+export function isBatch<M>(value: unknown): value is Batch<M> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { v?: unknown }).v === PROTOCOL_VERSION &&
+    Array.isArray((value as { messages?: unknown }).messages)
+  );
+}

@@ -1,0 +1,38 @@
+import { PROTOCOL_VERSION, type Batch } from '../protocol/messages.js';
+
+/**
+ * Collects messages per destination and hands each destination one batch per turn of the event loop.
+ * One postMessage per batch instead of per message is what makes small tasks cheap: the structured clone
+ * and the wake-up of the receiving thread are paid once for hundreds of messages.
+ */
+export class BatchingSender<M> {
+  private pending: M[][] = [];
+  private scheduled = false;
+
+  constructor(private readonly post: (destination: number, batch: Batch<M>) => void) {}
+
+  send(destination: number, message: M): void {
+    (this.pending[destination] ??= []).push(message);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // A microtask runs once the current synchronous work (e.g. a whole submitMany) is done.
+      queueMicrotask(this.flush);
+    }
+  }
+
+  /** Sends everything pending now. */
+  readonly flush = (): void => {
+    this.scheduled = false;
+    const pending = this.pending;
+    this.pending = [];
+    pending.forEach((messages, destination) => {
+      if (messages !== undefined && messages.length > 0)
+        this.post(destination, { v: PROTOCOL_VERSION, messages });
+    });
+  };
+
+  /** Drops everything pending for `destination` (it is gone). */
+  discard(destination: number): void {
+    this.pending[destination] = [];
+  }
+}

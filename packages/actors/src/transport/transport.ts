@@ -1,0 +1,30 @@
+import type { SerializedError } from '@flotilla/core';
+import type { HostCommand, HostEvent } from '../protocol/messages.js';
+
+/** How a transport reports back to the delegator. */
+export interface TransportHandlers {
+  /** An event from host `host`, in the order the host emitted it. */
+  onEvent(host: number, event: HostEvent): void;
+  /** Host `host` is gone (thread died, process exited): whatever ran there will not report. */
+  onHostExit(host: number, error: SerializedError): void;
+}
+
+/**
+ * Carries commands from the delegator to agent hosts and events back. Every implementation (in-memory,
+ * worker_threads, RabbitMQ) passes the same conformance suite (`test/transport/conformance.ts`):
+ * per-host FIFO order in both directions, every message delivered exactly once while the host lives,
+ * batches invisible to the receiver, a non-cloneable result turned into a task failure, a dead host
+ * reported once, and nothing delivered after `close()`.
+ */
+export interface Transport {
+  readonly name: string;
+  /** Number of hosts (threads, processes) behind this transport. */
+  readonly hostCount: number;
+  start(handlers: TransportHandlers): Promise<void>;
+  /** Queues a command for `host`; commands sent in one turn of the event loop travel as one batch. */
+  send(host: number, command: HostCommand): void;
+  /** Replaces a dead host with a fresh one (agent modules must be loaded again). */
+  restartHost(host: number): Promise<void>;
+  /** Stops every host; nothing is delivered afterwards. */
+  close(): Promise<void>;
+}

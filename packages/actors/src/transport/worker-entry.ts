@@ -1,0 +1,25 @@
+import { parentPort } from 'node:worker_threads';
+import { AgentHost } from '../host/agent-host.js';
+import { isBatch, PROTOCOL_VERSION, type HostCommand, type HostEvent } from '../protocol/messages.js';
+import { BatchingSender } from './batching-sender.js';
+import { postEvents } from './clone-safe.js';
+
+// The worker side of the worker_threads transport: one AgentHost per thread, fed by batches.
+const port = parentPort;
+if (port === null) throw new Error('worker-entry must run in a worker thread');
+
+const outbox = new BatchingSender<HostEvent>((_destination, batch) =>
+  postEvents((messages) => port.postMessage({ v: PROTOCOL_VERSION, messages }), batch.messages),
+);
+const host = new AgentHost(
+  (event) => outbox.send(0, event),
+  (specifier) => import(specifier),
+);
+
+port.on('message', (batch: unknown) => {
+  if (!isBatch<HostCommand>(batch)) {
+    // A delegator of another protocol version: refuse loudly rather than misread it.
+    throw new Error(`worker received a batch of an unknown protocol version (expected v${PROTOCOL_VERSION})`);
+  }
+  for (const command of batch.messages) host.handle(command);
+});
