@@ -1,0 +1,236 @@
+import {
+  AdmissionController,
+  AgentTable,
+  createStrategy,
+  expiresAt,
+  NO_AGENT,
+  RateLimiter,
+  TaskQueue,
+  type BalancingStrategy,
+  type Clock,
+  type PickRequest,
+  type Priority,
+  type Rng,
+  type StrategySpec,
+  type Task,
+  type TimerHandle,
+} from '@flotilla/core';
+import { createActor, type Actor } from 'xstate';
+import { admissionOf, delegatorMachine, dispatchAllowed } from '../machines/delegator-machine.js';
+import { toXStateClock } from '../machines/xstate-clock.js';
+import type { FleetOptions, ResolvedAgentType } from './options.js';
+import type { TaskHandleImpl } from './task-handle.js';
+
+/** Where a task is, for cancel and setPriority. */
+export type TaskPlace = 'queued' | 'local' | 'running' | 'backoff' | 'done';
+
+/** @internal Everything the fleet tracks about one submitted task. */
+export interface TaskRecord {
+  readonly task: Task;
+  readonly handle: TaskHandleImpl;
+  readonly pool: AgentPool;
+  readonly requiredMask: number;
+  place: TaskPlace;
+  queueHandle: number;
+  agent: AgentRecord | undefined;
+  runId: number;
+  startedAtMs: number;
+  timer: TimerHandle | undefined;
+  probe: boolean;
+}
+
+/** @internal One agent: its slot in the pool's table, its host, and its local queue. */
+export interface AgentRecord {
+  readonly id: string;
+  readonly slot: number;
+  readonly host: number;
+  running: number;
+  readonly local: TaskRecord[];
+  completed: number;
+  busyMs: number;
+}
+
+/**
+ * One agent type's data plane: the central priority queue, the agent table and strategy, the rate limiter
+ * and the agents' local queues, plus the delegator machine that holds the type's admission mode (the only
+ * XState actor on this path, and it sees an event only when a watermark is crossed or an operator acts).
+ */
+export class AgentPool {
+  readonly table = new AgentTable();
+  readonly strategy: BalancingStrategy;
+  readonly queue: TaskQueue<TaskRecord>;
+  readonly admission: AdmissionController;
+  readonly limiter: RateLimiter | undefined;
+  readonly delegator: Actor<typeof delegatorMachine>;
+  readonly agents = new Map<number, AgentRecord>();
+  /** Ready-to-run tasks popped from the queue but held back by the rate limiter. */
+  private readonly request: PickRequest = { requiredMask: 0, affinityKey: undefined, nowMs: 0 };
+  private pumpTimer: TimerHandle | undefined;
+  private pumpTimerAtMs = Number.POSITIVE_INFINITY;
+  private expiryTimer: TimerHandle | undefined;
+  private expiryTimerAtMs = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly spec: ResolvedAgentType,
+    options: FleetOptions,
+    private readonly clock: Clock,
+    rng: Rng,
+    onExpired: (record: TaskRecord) => void,
+    private readonly start: (record: TaskRecord, agent: AgentRecord) => void,
+  ) {
+    this.strategy = createStrategy(
+      options.strategy ?? 'least-connections',
+      this.table,
+      rng.fork('strategy').fork(spec.type),
+    );
+    const queue = options.queue ?? {};
+    const maxDepth = queue.maxDepth ?? 100_000;
+    this.queue = new TaskQueue<TaskRecord>({
+      maxDepth,
+      ...(queue.overflow === undefined ? {} : { overflow: queue.overflow }),
+      ...(queue.agingMs === undefined ? {} : { agingMs: queue.agingMs }),
+      ...(queue.fairShare === undefined ? {} : { fairShare: queue.fairShare }),
+      onExpired,
+    });
+    const highWatermark = queue.highWatermark ?? Math.max(1, Math.floor(maxDepth * 0.8));
+    this.admission = new AdmissionController({
+      maxQueueDepth: maxDepth,
+      maxConcurrency: Number.MAX_SAFE_INTEGER,
+      highWatermark,
+      lowWatermark: queue.lowWatermark ?? Math.floor(highWatermark * 0.75),
+      ...(queue.shedPriorities === undefined ? {} : { shedPriorities: queue.shedPriorities }),
+    });
+    this.limiter = spec.rateLimit === undefined ? undefined : new RateLimiter(spec.rateLimit);
+    this.delegator = createActor(delegatorMachine, {
+      clock: toXStateClock(clock),
+      id: `delegator/${spec.type}`,
+    });
+    this.delegator.start();
+  }
+
+  /** 'accept', 'shed-low' or 'reject-all', from the delegator machine's state. */
+  admissionMode(): 'accept' | 'shed-low' | 'reject-all' {
+    return admissionOf(this.delegator.getSnapshot());
+  }
+
+  /** True if the queue is at its bound for this priority under the current mode. */
+  shouldShed(priority: Priority): boolean {
+    const mode = this.admissionMode();
+    if (mode === 'accept') return false;
+    if (mode === 'reject-all') return true;
+    return !this.admission.admit(priority, this.queue.size, 0).admitted;
+  }
+
+  /** Tells the delegator machine about a watermark crossing (the data plane's only control event). */
+  depthChanged(): void {
+    if (this.admission.onDepthChanged(this.queue.size)) {
+      this.delegator.send({ type: this.admission.mode === 'backpressure' ? 'DEPTH_HIGH' : 'DEPTH_LOW' });
+    }
+  }
+
+  /** Queues a task; false if the queue refused it. Reports a shed task through `onShed`. */
+  enqueue(record: TaskRecord, onShed: (shed: TaskRecord) => void): boolean {
+    const task = record.task;
+    const result = this.queue.push(record, {
+      priority: task.priority,
+      nowMs: this.clock.now(),
+      expiresAtMs: expiresAt(task),
+      tenant: task.tenant,
+      cost: task.cost,
+    });
+    if (!result.accepted) return false;
+    record.place = 'queued';
+    record.queueHandle = result.handle;
+    if (result.shed !== undefined) onShed(result.shed);
+    this.armExpiry();
+    this.depthChanged();
+    return true;
+  }
+
+  /**
+   * Moves queued tasks to agents while the delegator allows dispatch, an eligible agent has room and the
+   * rate limit admits. Pull model: the most urgent task goes first; if it cannot be placed now (no capable
+   * agent free), nothing behind it jumps ahead, which keeps priority order strict.
+   */
+  pump(): void {
+    if (!dispatchAllowed(this.delegator.getSnapshot())) return;
+    const nowMs = this.clock.now();
+    const request = this.request;
+    request.nowMs = nowMs;
+    for (;;) {
+      const record = this.queue.peek(nowMs);
+      if (record === undefined) break;
+      request.requiredMask = record.requiredMask;
+      request.affinityKey = record.task.affinityKey;
+      const slot = this.strategy.pick(request);
+      if (slot === NO_AGENT) break;
+      if (this.limiter !== undefined) {
+        const waitMs = this.limiter.tryAcquire(record.task.cost, nowMs);
+        if (waitMs > 0) {
+          this.armPump(nowMs + waitMs);
+          break;
+        }
+      }
+      this.queue.pop(nowMs);
+      const agent = this.agents.get(slot) as AgentRecord;
+      this.table.assign(slot);
+      record.agent = agent;
+      if (agent.running < this.spec.capacity) this.start(record, agent);
+      else {
+        record.place = 'local';
+        agent.local.push(record);
+      }
+    }
+    this.armExpiry();
+    this.depthChanged();
+  }
+
+  /** Starts the next locally queued task of `agent` if it has a free slot. */
+  startNextLocal(agent: AgentRecord): void {
+    while (agent.running < this.spec.capacity && agent.local.length > 0) {
+      this.start(agent.local.shift() as TaskRecord, agent);
+    }
+  }
+
+  /** Agents of this pool: total load, so `drain` and `close` know when they are done. */
+  inFlight(): number {
+    let total = 0;
+    for (const agent of this.agents.values()) total += this.table.loadOf(agent.slot);
+    return total;
+  }
+
+  stop(): void {
+    if (this.pumpTimer !== undefined) this.clock.clearTimer(this.pumpTimer);
+    if (this.expiryTimer !== undefined) this.clock.clearTimer(this.expiryTimer);
+    this.delegator.stop();
+  }
+
+  /** Wakes the pump when the rate limiter will admit again. */
+  private armPump(atMs: number): void {
+    if (atMs >= this.pumpTimerAtMs) return;
+    if (this.pumpTimer !== undefined) this.clock.clearTimer(this.pumpTimer);
+    this.pumpTimerAtMs = atMs;
+    this.pumpTimer = this.clock.setTimer(atMs - this.clock.now(), () => {
+      this.pumpTimer = undefined;
+      this.pumpTimerAtMs = Number.POSITIVE_INFINITY;
+      this.pump();
+    });
+  }
+
+  /** Expires waiting tasks on time even when nothing pops the queue (every agent busy). */
+  private armExpiry(): void {
+    const atMs = this.queue.nextExpiryMs();
+    if (atMs === this.expiryTimerAtMs) return;
+    if (this.expiryTimer !== undefined) this.clock.clearTimer(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.expiryTimerAtMs = atMs;
+    if (atMs === Number.POSITIVE_INFINITY) return;
+    this.expiryTimer = this.clock.setTimer(Math.max(0, atMs - this.clock.now()), () => {
+      this.expiryTimer = undefined;
+      this.expiryTimerAtMs = Number.POSITIVE_INFINITY;
+      this.queue.expireDue(this.clock.now());
+      this.armExpiry();
+      this.depthChanged();
+    });
+  }
+}

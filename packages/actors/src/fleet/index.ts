@@ -1,0 +1,7 @@
+export { createFleet, TASK_TIMEOUT, type Fleet, type FleetEvent } from './fleet.js';
+export type { FleetOptions, AgentTypeOptions } from './options.js';
+export type { TaskHandle, TaskEventMap } from './task-handle.js';
+export { TaskNotCompletedError, isTaskNotCompletedError, TASK_NOT_COMPLETED } from './task-errors.js';
+export { DeadLetterQueue, type DeadLetter } from './dead-letter.js';
+export type { FleetStats, TypeStats, AgentStats } from './stats.js';
+export type { BreakerOptions } from './breakers.js';

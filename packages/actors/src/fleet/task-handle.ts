@@ -1,0 +1,123 @@
+import type { Priority, TaskOutcome } from '@flotilla/core';
+import { TaskNotCompletedError } from './task-errors.js';
+
+/** Lifecycle and progress events of one task. */
+export type TaskEventMap = {
+  started: { attempt: number; agentId: string };
+  progress: { fraction: number; message?: string };
+  retrying: { attempt: number; delayMs: number; code: string };
+  settled: TaskOutcome;
+};
+
+type Listener<K extends keyof TaskEventMap> = (event: TaskEventMap[K]) => void;
+
+/**
+ * What `fleet.submit` returns. `result` resolves with the handler's value, or rejects with a
+ * `TaskNotCompletedError` carrying the outcome; `outcome` always resolves. Both promises are created only
+ * when first read, so a task nobody awaits costs no promise and never raises an unhandled rejection.
+ *
+ * @example
+ * ```ts
+ * const handle = fleet.submit({ type: 'summarize', payload: text });
+ * handle.on('progress', ({ fraction }) => console.log(`${Math.round(fraction * 100)}%`));
+ * const summary = await handle.result;
+ * ```
+ */
+export interface TaskHandle<R = unknown> {
+  readonly id: string;
+  readonly result: Promise<R>;
+  readonly outcome: Promise<TaskOutcome<R>>;
+  /** The outcome if the task has ended, else `undefined`. */
+  readonly settled: TaskOutcome<R> | undefined;
+  on<K extends keyof TaskEventMap>(event: K, listener: Listener<K>): this;
+  /** Cancels the task if it has not ended; returns whether it did. */
+  cancel(): boolean;
+  /** Re-queues a waiting task at another priority; returns whether it was still waiting. */
+  setPriority(priority: Priority): boolean;
+}
+
+/** The fleet-side controls a handle delegates to. */
+export interface HandleControls {
+  cancel(taskId: string): boolean;
+  setPriority(taskId: string, priority: Priority): boolean;
+}
+
+/** @internal The handle implementation; the fleet settles it exactly once. */
+export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
+  private outcomeValue: TaskOutcome<R> | undefined;
+  private resultPromise: Promise<R> | undefined;
+  private outcomePromise: Promise<TaskOutcome<R>> | undefined;
+  private resolveResult: ((value: R) => void) | undefined;
+  private rejectResult: ((error: unknown) => void) | undefined;
+  private resolveOutcome: ((outcome: TaskOutcome<R>) => void) | undefined;
+  private listeners: Map<keyof TaskEventMap, Array<(event: never) => void>> | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly controls: HandleControls,
+  ) {}
+
+  get settled(): TaskOutcome<R> | undefined {
+    return this.outcomeValue;
+  }
+
+  get result(): Promise<R> {
+    this.resultPromise ??=
+      this.outcomeValue !== undefined
+        ? settleNow(this.id, this.outcomeValue)
+        : new Promise<R>((resolve, reject) => {
+            this.resolveResult = resolve;
+            this.rejectResult = reject;
+          });
+    return this.resultPromise;
+  }
+
+  get outcome(): Promise<TaskOutcome<R>> {
+    this.outcomePromise ??=
+      this.outcomeValue !== undefined
+        ? Promise.resolve(this.outcomeValue)
+        : new Promise((resolve) => {
+            this.resolveOutcome = resolve;
+          });
+    return this.outcomePromise;
+  }
+
+  on<K extends keyof TaskEventMap>(event: K, listener: Listener<K>): this {
+    this.listeners ??= new Map();
+    const list = this.listeners.get(event) ?? [];
+    list.push(listener as (event: never) => void);
+    this.listeners.set(event, list);
+    return this;
+  }
+
+  cancel(): boolean {
+    return this.controls.cancel(this.id);
+  }
+
+  setPriority(priority: Priority): boolean {
+    return this.controls.setPriority(this.id, priority);
+  }
+
+  /** @internal */
+  emit<K extends keyof TaskEventMap>(event: K, payload: TaskEventMap[K]): void {
+    const list = this.listeners?.get(event);
+    if (list !== undefined) for (const listener of list) (listener as Listener<K>)(payload);
+  }
+
+  /** @internal Sets the one terminal outcome; later calls are ignored (returns false). */
+  settle(outcome: TaskOutcome<R>): boolean {
+    if (this.outcomeValue !== undefined) return false;
+    this.outcomeValue = outcome;
+    if (outcome.kind === 'completed') this.resolveResult?.(outcome.result);
+    else this.rejectResult?.(new TaskNotCompletedError(this.id, outcome));
+    this.resolveOutcome?.(outcome);
+    this.emit('settled', outcome as TaskOutcome);
+    return true;
+  }
+}
+
+function settleNow<R>(id: string, outcome: TaskOutcome<R>): Promise<R> {
+  return outcome.kind === 'completed'
+    ? Promise.resolve(outcome.result)
+    : Promise.reject(new TaskNotCompletedError(id, outcome));
+}
