@@ -2,10 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runCoreSuite } from './suites/core/suite.js';
+import { runRuntimeSuite } from './suites/runtime/suite.js';
 import type { SuiteReport } from './harness/report.js';
 
 const suites: Record<string, (log: (line: string) => void) => SuiteReport | Promise<SuiteReport>> = {
   core: runCoreSuite,
+  runtime: runRuntimeSuite,
 };
 
 const program = new Command()

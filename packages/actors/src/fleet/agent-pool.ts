@@ -76,7 +76,7 @@ export class AgentPool {
     private readonly clock: Clock,
     rng: Rng,
     onExpired: (record: TaskRecord) => void,
-    private readonly start: (record: TaskRecord, agent: AgentRecord) => void,
+    private readonly start: (record: TaskRecord, agent: AgentRecord, nowMs: number) => void,
   ) {
     this.strategy = createStrategy(
       options.strategy ?? 'least-connections',
@@ -133,7 +133,7 @@ export class AgentPool {
     const task = record.task;
     const result = this.queue.push(record, {
       priority: task.priority,
-      nowMs: this.clock.now(),
+      nowMs: task.createdAt,
       expiresAtMs: expiresAt(task),
       tenant: task.tenant,
       cost: task.cost,
@@ -175,7 +175,7 @@ export class AgentPool {
       const agent = this.agents.get(slot) as AgentRecord;
       this.table.assign(slot);
       record.agent = agent;
-      if (agent.running < this.spec.capacity) this.start(record, agent);
+      if (agent.running < this.spec.capacity) this.start(record, agent, nowMs);
       else {
         record.place = 'local';
         agent.local.push(record);
@@ -187,8 +187,10 @@ export class AgentPool {
 
   /** Starts the next locally queued task of `agent` if it has a free slot. */
   startNextLocal(agent: AgentRecord): void {
+    if (agent.local.length === 0) return;
+    const nowMs = this.clock.now();
     while (agent.running < this.spec.capacity && agent.local.length > 0) {
-      this.start(agent.local.shift() as TaskRecord, agent);
+      this.start(agent.local.shift() as TaskRecord, agent, nowMs);
     }
   }
 

@@ -83,6 +83,18 @@ interface AgentEntry {
 
 const IDEMPOTENCY_MEMORY = 100_000;
 
+/** Sends to an agent actor only while it runs: a stopped agent has nothing to hear (and XState would warn). */
+function sendTo(
+  actor: Actor<typeof agentMachine>,
+  event: Parameters<Actor<typeof agentMachine>['send']>[0],
+): void {
+  if (actor.getSnapshot().status === 'active') actor.send(event);
+}
+const OUTCOME_INDEX = Object.fromEntries(OUTCOME_KINDS.map((kind, i) => [kind, i])) as Record<
+  OutcomeKind,
+  number
+>;
+
 /**
  * Starts a fleet: agents in worker threads (module agents) or in-process (handler agents), a central
  * priority queue per type, the chosen balancing strategy, rate limits, retries, a dead-letter queue and
@@ -166,7 +178,7 @@ export function createFleet(options: FleetOptions): Fleet {
     if (record.timer !== undefined) clock.clearTimer(record.timer);
     record.timer = undefined;
     records.delete(record.task.id);
-    outcomes.inc(outcome.kind);
+    outcomes.incAt(OUTCOME_INDEX[outcome.kind]);
     emit({ kind: 'task', taskId: record.task.id, type: record.task.type, outcome });
     if (drainedResolve !== undefined && records.size === 0) drainedResolve();
   };
@@ -192,7 +204,7 @@ export function createFleet(options: FleetOptions): Fleet {
       pool.table.loadOf(agent.slot) === 0 &&
       entry.actor.getSnapshot().value === 'draining'
     ) {
-      entry.actor.send({ type: 'DRAINED' });
+      sendTo(entry.actor, { type: 'DRAINED' });
     }
   };
 
@@ -239,12 +251,12 @@ export function createFleet(options: FleetOptions): Fleet {
 
   // ---------------------------------------------------------------- dispatch
 
-  const start = (record: TaskRecord, agent: AgentRecord): void => {
+  const start = (record: TaskRecord, agent: AgentRecord, nowMs: number): void => {
     const entry = agentsById.get(agent.id) as AgentEntry;
     const runId = nextRunId++;
     record.place = 'running';
     record.runId = runId;
-    record.startedAtMs = clock.now();
+    record.startedAtMs = nowMs;
     record.task.attempt++;
     agent.running++;
     runs.set(runId, record);
@@ -257,7 +269,8 @@ export function createFleet(options: FleetOptions): Fleet {
       payload: record.task.payload,
       attempt: record.task.attempt,
     });
-    record.handle.emit('started', { attempt: record.task.attempt, agentId: agent.id });
+    if (record.handle.listens('started'))
+      record.handle.emit('started', { attempt: record.task.attempt, agentId: agent.id });
     const timeoutMs = record.task.timeoutMs;
     if (timeoutMs !== undefined) {
       record.timer = clock.setTimer(timeoutMs, () => {
@@ -280,14 +293,15 @@ export function createFleet(options: FleetOptions): Fleet {
     success: boolean,
     error: SerializedError | undefined,
     timedOut = false,
+    nowMs = clock.now(),
   ): void => {
     const agent = record.agent as AgentRecord;
-    const durationMs = clock.now() - record.startedAtMs;
+    const durationMs = nowMs - record.startedAtMs;
     if (record.timer !== undefined) clock.clearTimer(record.timer);
     record.timer = undefined;
     agent.busyMs += durationMs;
     if (success) agent.completed++;
-    record.pool.table.recordLatency(agent.slot, Math.max(0, durationMs), clock.now());
+    record.pool.table.recordLatency(agent.slot, Math.max(0, durationMs), nowMs);
     breakers?.recorded(record.pool, agent, success, durationMs, record.probe);
     leaveAgent(record);
     if (!success) failAttempt(record, error as SerializedError, timedOut);
@@ -305,19 +319,30 @@ export function createFleet(options: FleetOptions): Fleet {
     });
   };
 
+  const completeRun = (runId: number, value: unknown, nowMs: number): void => {
+    const record = runs.get(runId);
+    if (record === undefined) return; // a late answer to a timed-out, cancelled or lost attempt
+    runs.delete(runId);
+    finishRun(record, true, undefined, false, nowMs);
+    settle(record, { kind: 'completed', result: value, attempts: record.task.attempt });
+  };
+
   const onEvent = (transport: Transport, host: number, event: HostEvent): void => {
     switch (event.kind) {
       case 'done':
+        completeRun(event.runId, event.value, clock.now());
+        return;
+      case 'done-batch': {
+        const nowMs = clock.now(); // the whole batch arrived at this instant
+        for (let i = 0; i < event.runIds.length; i++)
+          completeRun(event.runIds[i] as number, event.values[i], nowMs);
+        return;
+      }
       case 'failed': {
         const record = runs.get(event.runId);
-        if (record === undefined) return; // a late answer to a timed-out, cancelled or lost attempt
+        if (record === undefined) return;
         runs.delete(event.runId);
-        if (event.kind === 'done') {
-          finishRun(record, true, undefined);
-          settle(record, { kind: 'completed', result: event.value, attempts: record.task.attempt });
-        } else {
-          finishRun(record, false, event.error);
-        }
+        finishRun(record, false, event.error);
         return;
       }
       case 'progress': {
@@ -338,7 +363,7 @@ export function createFleet(options: FleetOptions): Fleet {
             entry.record.host === host &&
             entry.pool.spec.type === event.agentType
           ) {
-            entry.actor.send({ type: 'STARTED' });
+            sendTo(entry.actor, { type: 'STARTED' });
           }
         }
         checkReady();
@@ -352,8 +377,8 @@ export function createFleet(options: FleetOptions): Fleet {
             entry.record.host === host &&
             entry.pool.spec.type === event.agentType
           ) {
-            entry.actor.send({ type: 'CRASHED', error: event.error });
-            entry.actor.send({ type: 'GIVE_UP' });
+            sendTo(entry.actor, { type: 'CRASHED', error: event.error });
+            sendTo(entry.actor, { type: 'GIVE_UP' });
           }
         }
         return;
@@ -369,7 +394,7 @@ export function createFleet(options: FleetOptions): Fleet {
     const onHost = [...agentsById.values()].filter(
       (e) => e.transport === transport && e.record.host === host,
     );
-    for (const entry of onHost) entry.actor.send({ type: 'CRASHED', error });
+    for (const entry of onHost) sendTo(entry.actor, { type: 'CRASHED', error });
     for (const record of lost) {
       runs.delete(record.runId);
       finishRun(record, false, error);
@@ -387,10 +412,10 @@ export function createFleet(options: FleetOptions): Fleet {
       `${transport.name} host ${host}: ${error.message}`,
     );
     if (verdict === 'escalate' || closed) {
-      for (const entry of onHost) entry.actor.send({ type: 'GIVE_UP' });
+      for (const entry of onHost) sendTo(entry.actor, { type: 'GIVE_UP' });
       return;
     }
-    for (const entry of onHost) entry.actor.send({ type: 'RESTART' });
+    for (const entry of onHost) sendTo(entry.actor, { type: 'RESTART' });
     void transport.restartHost(host).then(() => {
       for (const t of types)
         if (t.module !== undefined)
@@ -436,7 +461,7 @@ export function createFleet(options: FleetOptions): Fleet {
         snapshot.value === 'starting' &&
         (spec.handler !== undefined || loaded.has(`${transport.name}/${host}/${spec.type}`))
       ) {
-        queueMicrotask(() => actor.send({ type: 'STARTED' }));
+        queueMicrotask(() => sendTo(actor, { type: 'STARTED' }));
       }
       if (snapshot.status === 'done') {
         pool.table.remove(slot);
@@ -447,7 +472,8 @@ export function createFleet(options: FleetOptions): Fleet {
     });
     actor.start();
     // Subscribers hear changes, not the initial snapshot: an agent whose code is already there starts now.
-    if (spec.handler !== undefined || loaded.has(`${transport.name}/${host}/${spec.type}`)) actor.send({ type: 'STARTED' });
+    if (spec.handler !== undefined || loaded.has(`${transport.name}/${host}/${spec.type}`))
+      sendTo(actor, { type: 'STARTED' });
   };
 
   const checkReady = (): void => {
@@ -495,7 +521,7 @@ export function createFleet(options: FleetOptions): Fleet {
 
   // ---------------------------------------------------------------- API
 
-  const submitOne = <R, P>(spec: TaskSpec<P>): TaskHandle<R> => {
+  const submitOne = <R, P>(spec: TaskSpec<P>, nowMs = clock.now()): TaskHandle<R> => {
     if (typeof spec !== 'object' || spec === null) throw new ConfigError('task', 'be an object', spec);
     const pool = pools.get(spec.type);
     if (pool === undefined)
@@ -505,7 +531,7 @@ export function createFleet(options: FleetOptions): Fleet {
       if (existing !== undefined) return existing as TaskHandle<R>;
     }
     const id = `task-${nextTaskId++}`;
-    const task = createTask(spec, { id, nowMs: clock.now() });
+    const task = createTask(spec, { id, nowMs });
     if (pool.spec.module !== undefined) assertCloneable(task.payload);
     const handle = new TaskHandleImpl<R>(id, controls);
     if (task.idempotencyKey !== undefined) remember(task.idempotencyKey, handle as TaskHandleImpl);
@@ -581,6 +607,8 @@ export function createFleet(options: FleetOptions): Fleet {
       case 'running': {
         runs.delete(record.runId);
         const entry = agentsById.get((record.agent as AgentRecord).id);
+        // A half-open breaker counts every probe it admitted: a cancelled probe counts as failed.
+        if (record.probe) breakers?.recorded(record.pool, record.agent as AgentRecord, false, 0, true);
         entry?.transport.send((record.agent as AgentRecord).host, {
           kind: 'cancel',
           runId: record.runId,
@@ -624,8 +652,11 @@ export function createFleet(options: FleetOptions): Fleet {
       await startup;
       return readyPromise;
     },
-    submit: submitOne,
-    submitMany: (specs) => specs.map((spec) => submitOne(spec)),
+    submit: (spec) => submitOne(spec),
+    submitMany: (specs) => {
+      const nowMs = clock.now(); // one instant for the whole batch
+      return specs.map((spec) => submitOne(spec, nowMs));
+    },
     cancel,
     setPriority,
     pause: (type) => poolOf(type).delegator.send({ type: 'PAUSE' }),
@@ -638,8 +669,8 @@ export function createFleet(options: FleetOptions): Fleet {
     drain: (agentId) => {
       const entry = agentsById.get(agentId);
       if (entry === undefined) throw new ConfigError('agentId', 'name an agent of this fleet', agentId);
-      entry.actor.send({ type: 'DRAIN' });
-      if (entry.pool.table.loadOf(entry.record.slot) === 0) entry.actor.send({ type: 'DRAINED' });
+      sendTo(entry.actor, { type: 'DRAIN' });
+      if (entry.pool.table.loadOf(entry.record.slot) === 0) sendTo(entry.actor, { type: 'DRAINED' });
     },
     scale: (type, replicas) => {
       const pool = poolOf(type);

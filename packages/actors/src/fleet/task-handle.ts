@@ -98,6 +98,11 @@ export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
     return this.controls.setPriority(this.id, priority);
   }
 
+  /** @internal True if anyone listens for `event`: callers skip building a payload nobody reads. */
+  listens(event: keyof TaskEventMap): boolean {
+    return this.listeners?.has(event) === true;
+  }
+
   /** @internal */
   emit<K extends keyof TaskEventMap>(event: K, payload: TaskEventMap[K]): void {
     const list = this.listeners?.get(event);

@@ -32,7 +32,7 @@ export function serializeError(error: unknown, code: string = HostErrorCode.Hand
  */
 export class AgentHost {
   private readonly handlers = new Map<string, TaskHandler>();
-  private readonly running = new Map<number, AbortController>();
+  private readonly running = new Map<number, RunContext>();
 
   constructor(
     private readonly emit: (event: HostEvent) => void,
@@ -53,6 +53,17 @@ export class AgentHost {
     switch (command.kind) {
       case 'run':
         this.run(command.runId, command.taskId, command.agentType, command.payload, command.attempt);
+        return;
+      case 'run-batch':
+        for (let i = 0; i < command.runIds.length; i++) {
+          this.run(
+            command.runIds[i] as number,
+            command.taskIds[i] as string,
+            command.agentType,
+            command.payloads[i],
+            command.attempts[i] as number,
+          );
+        }
         return;
       case 'cancel':
         this.running
@@ -107,22 +118,8 @@ export class AgentHost {
       });
       return;
     }
-    const controller = new AbortController();
-    this.running.set(runId, controller);
-    const context: TaskContext = {
-      taskId,
-      attempt,
-      signal: controller.signal,
-      progress: (fraction, message) => {
-        if (this.running.has(runId)) {
-          this.emit(
-            message === undefined
-              ? { kind: 'progress', runId, fraction }
-              : { kind: 'progress', runId, fraction, message },
-          );
-        }
-      },
-    };
+    const context = new RunContext(runId, taskId, attempt, this.emit, this.running);
+    this.running.set(runId, context);
     let outcome: unknown;
     try {
       outcome = handler(payload, context);
@@ -144,5 +141,47 @@ export class AgentHost {
     // A run that was aborted still reports: the delegator matches by runId and ignores stale attempts.
     this.running.delete(runId);
     this.emit(event);
+  }
+}
+
+/**
+ * The `ctx` a handler receives. Its AbortController is created only if the handler reads `signal`: an
+ * AbortSignal costs about as much as a whole no-op task, and most handlers never look at it.
+ */
+class RunContext implements TaskContext {
+  private controller: AbortController | undefined;
+  private abortReason: unknown;
+  private aborted = false;
+
+  constructor(
+    private readonly runId: number,
+    readonly taskId: string,
+    readonly attempt: number,
+    private readonly emit: (event: HostEvent) => void,
+    private readonly running: ReadonlyMap<number, RunContext>,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  progress(fraction: number, message?: string): void {
+    if (this.running.get(this.runId) !== this) return;
+    this.emit(
+      message === undefined
+        ? { kind: 'progress', runId: this.runId, fraction }
+        : { kind: 'progress', runId: this.runId, fraction, message },
+    );
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 }

@@ -39,7 +39,7 @@ export type AgentEvent =
   | { type: 'CRASHED'; error: SerializedError }
   /** The supervisor's restart-intensity policy allowed a restart. */
   | { type: 'RESTART' }
-  /** The supervisor will not restart it (intensity exceeded, or the agent was being drained or scaled down). */
+  /** The supervisor will not restart it (intensity exceeded, or the agent was draining or scaled down). */
   | { type: 'GIVE_UP' }
   | { type: 'STOP' };
 
@@ -51,7 +51,8 @@ export type AgentEvent =
  * @example
  * ```ts
  * validateAgentInput({ agentId: 'llm-0', restartBackoffMs: 250 }); // returns it
- * validateAgentInput({ agentId: '', restartBackoffMs: 250 }); // throws: agentId must be a non-empty string, got ""
+ * validateAgentInput({ agentId: '', restartBackoffMs: 250 });
+ * // throws ConfigError: agentId must be a non-empty string, got ""
  * ```
  */
 export function validateAgentInput(input: AgentInput): AgentInput {
@@ -89,9 +90,9 @@ export function restartBackoffDelayMs(restartBackoffMs: number, restarts: number
  * the crash, keeping its error); there the runtime asks its restart-intensity policy and sends `RESTART`
  * (→ `restarting`, which waits the `restartBackoff` delay and goes back to `starting`) or `GIVE_UP`
  * (→ `stopped`). `STOP` in any state but `stopped` → `stopped` (final). Events a state does not name are
- * ignored. The only timer is the backoff, scheduled with the XState id `xstate.after.restartBackoff.agent.restarting`
- * (XState gives `after` events their type as id, so no random id is drawn) and cancelled on leaving
- * `restarting`.
+ * ignored. The only timer is the backoff, scheduled with the XState id
+ * `xstate.after.restartBackoff.agent.restarting` (XState gives an `after` event its type as id, so no
+ * random id is drawn) and cancelled on leaving `restarting`.
  *
  * @example
  * ```ts

@@ -8,7 +8,7 @@ export const MAX_HALF_OPEN_PROBES = 1_000;
 export interface BreakerInput {
   /** How long the breaker stays open before it admits probes; > 0. */
   readonly openDurationMs: number;
-  /** Probes admitted per half-open episode, all of which must succeed to close; in `[1, MAX_HALF_OPEN_PROBES]`. */
+  /** Probes admitted per half-open episode, all of which must succeed; in `[1, MAX_HALF_OPEN_PROBES]`. */
   readonly halfOpenProbes: number;
 }
 
@@ -37,7 +37,7 @@ export type BreakerEvent =
   /** A probe task was dispatched to the agent. */
   | { type: 'PROBE_STARTED' }
   | { type: 'PROBE_SUCCEEDED' }
-  /** A probe failed, timed out or was lost: every admitted probe must end in one of the two `PROBE_*` outcomes. */
+  /** A probe failed, timed out or was lost: every admitted probe must end in one `PROBE_*` outcome. */
   | { type: 'PROBE_FAILED' }
   /** Operator override, or the agent was restarted: back to `closed`. */
   | { type: 'RESET' };
@@ -50,7 +50,8 @@ export type BreakerEvent =
  * @example
  * ```ts
  * validateBreakerInput({ openDurationMs: 30_000, halfOpenProbes: 3 }); // returns it
- * validateBreakerInput({ openDurationMs: 30_000, halfOpenProbes: 0 }); // throws: halfOpenProbes must be ≥ 1, got 0
+ * validateBreakerInput({ openDurationMs: 30_000, halfOpenProbes: 0 });
+ * // throws ConfigError: halfOpenProbes must be ≥ 1, got 0
  * ```
  */
 export function validateBreakerInput(input: BreakerInput): BreakerInput {

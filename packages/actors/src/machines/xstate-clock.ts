@@ -6,7 +6,8 @@ import type { Clock, TimerHandle } from '@flotilla/core';
  * (`after` transitions, delayed `raise`/`sendTo`) through it and through nothing else.
  */
 export interface XStateClock {
-  setTimeout(fn: (...args: any[]) => void, ms: number): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any -- XState's signature
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- XState's own signature
+  setTimeout(fn: (...args: any[]) => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
 }
 

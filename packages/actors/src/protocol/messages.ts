@@ -22,6 +22,15 @@ export type HostCommand =
       readonly kind: 'cancel';
       readonly runId: number;
       readonly reason: 'timeout' | 'cancelled' | 'shutdown';
+    }
+  /** Consecutive runs of one agent type, column by column (see `packCommands`). */
+  | {
+      readonly kind: 'run-batch';
+      readonly agentType: string;
+      readonly runIds: readonly number[];
+      readonly taskIds: readonly string[];
+      readonly attempts: readonly number[];
+      readonly payloads: readonly unknown[];
     };
 
 /** Host → delegator. */
@@ -29,6 +38,8 @@ export type HostEvent =
   | { readonly kind: 'loaded'; readonly agentType: string }
   | { readonly kind: 'load-failed'; readonly agentType: string; readonly error: SerializedError }
   | { readonly kind: 'done'; readonly runId: number; readonly value: unknown }
+  /** Consecutive results, column by column (see `packEvents`). */
+  | { readonly kind: 'done-batch'; readonly runIds: readonly number[]; readonly values: readonly unknown[] }
   | { readonly kind: 'failed'; readonly runId: number; readonly error: SerializedError }
   | {
       readonly kind: 'progress';

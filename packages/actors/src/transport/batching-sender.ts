@@ -9,7 +9,11 @@ export class BatchingSender<M> {
   private pending: M[][] = [];
   private scheduled = false;
 
-  constructor(private readonly post: (destination: number, batch: Batch<M>) => void) {}
+  constructor(
+    private readonly post: (destination: number, batch: Batch<M>) => void,
+    /** Rewrites a batch before it leaves, e.g. into columns (`packCommands`, `packEvents`). */
+    private readonly pack: (messages: M[]) => M[] = (messages) => messages,
+  ) {}
 
   send(destination: number, message: M): void {
     (this.pending[destination] ??= []).push(message);
@@ -26,8 +30,9 @@ export class BatchingSender<M> {
     const pending = this.pending;
     this.pending = [];
     pending.forEach((messages, destination) => {
-      if (messages !== undefined && messages.length > 0)
-        this.post(destination, { v: PROTOCOL_VERSION, messages });
+      if (messages !== undefined && messages.length > 0) {
+        this.post(destination, { v: PROTOCOL_VERSION, messages: this.pack(messages) });
+      }
     });
   };
 

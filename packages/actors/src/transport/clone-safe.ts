@@ -1,3 +1,4 @@
+import { unpackDone } from '../protocol/columnar.js';
 import type { HostEvent } from '../protocol/messages.js';
 import { HostErrorCode } from '../host/agent-host.js';
 
@@ -16,7 +17,10 @@ export function postEvents(
   } catch {
     // fall through: find the culprit(s)
   }
-  for (const message of messages) {
+  const singles = messages.flatMap((message) =>
+    message.kind === 'done-batch' ? unpackDone(message) : [message],
+  );
+  for (const message of singles) {
     try {
       post([message]);
     } catch (error) {

@@ -39,14 +39,19 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): Trans
   let handlers: TransportHandlers | undefined;
   let closed = false;
   const hosts: AgentHost[] = [];
-  const copy = <T>(value: T): T => (clone ? structuredClone(value) : value);
+  // Primitives are immutable, so only objects need a copy; cloning a number costs as much as a no-op task.
+  const copy = <T>(value: T): T =>
+    clone && typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  const copyEvent = (event: HostEvent): HostEvent =>
+    event.kind === 'done' ? { ...event, value: copy(event.value) } : event;
 
   const toDelegator = new BatchingSender<HostEvent>((host, batch) => {
     if (!closed) for (const event of batch.messages) handlers?.onEvent(host, event);
   });
   const makeHost = (index: number): AgentHost => {
     const host = new AgentHost(
-      (event) => postEvents((messages) => messages.forEach((m) => toDelegator.send(index, copy(m))), [event]),
+      (event) =>
+        postEvents((messages) => messages.forEach((m) => toDelegator.send(index, copyEvent(m))), [event]),
       loadModule,
     );
     for (const [type, handler] of registered) host.register(type, handler);

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { AgentHost } from '../host/agent-host.js';
+import { packEvents } from '../protocol/columnar.js';
 import { isBatch, PROTOCOL_VERSION, type HostCommand, type HostEvent } from '../protocol/messages.js';
 import { BatchingSender } from './batching-sender.js';
 import { postEvents } from './clone-safe.js';
@@ -8,8 +9,10 @@ import { postEvents } from './clone-safe.js';
 const port = parentPort;
 if (port === null) throw new Error('worker-entry must run in a worker thread');
 
-const outbox = new BatchingSender<HostEvent>((_destination, batch) =>
-  postEvents((messages) => port.postMessage({ v: PROTOCOL_VERSION, messages }), batch.messages),
+const outbox = new BatchingSender<HostEvent>(
+  (_destination, batch) =>
+    postEvents((messages) => port.postMessage({ v: PROTOCOL_VERSION, messages }), batch.messages),
+  packEvents,
 );
 const host = new AgentHost(
   (event) => outbox.send(0, event),

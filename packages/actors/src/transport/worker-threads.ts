@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { FlotillaError } from '@flotilla/core';
+import { packCommands } from '../protocol/columnar.js';
 import { isBatch, type HostCommand, type HostEvent } from '../protocol/messages.js';
 import { BatchingSender } from './batching-sender.js';
 import type { Transport, TransportHandlers } from './transport.js';
@@ -44,7 +45,10 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
   let handlers: TransportHandlers | undefined;
   let closed = false;
 
-  const outbox = new BatchingSender<HostCommand>((host, batch) => workers[host]?.postMessage(batch));
+  const outbox = new BatchingSender<HostCommand>(
+    (host, batch) => workers[host]?.postMessage(batch),
+    packCommands,
+  );
 
   const spawn = (host: number): Promise<void> =>
     new Promise((resolve, reject) => {

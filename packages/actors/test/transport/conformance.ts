@@ -1,5 +1,6 @@
 import type { SerializedError } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { unpackDone } from '../../src/protocol/columnar.js';
 import type { HostEvent } from '../../src/protocol/messages.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { agentModule } from '../fixtures/agents.js';
@@ -23,7 +24,11 @@ async function started(transport: Transport): Promise<Recorder> {
     },
   };
   await transport.start({
-    onEvent: (host, event) => recorder.events.push({ host, event }),
+    // Columns are an encoding, not a different answer: record the single results a done-batch carries.
+    onEvent: (host, event) => {
+      for (const single of event.kind === 'done-batch' ? unpackDone(event) : [event])
+        recorder.events.push({ host, event: single });
+    },
     onHostExit: (host, error) => recorder.exits.push({ host, error }),
   });
   return recorder;

@@ -56,6 +56,9 @@ export interface Task<P = unknown> {
   readonly idempotencyKey: string | undefined;
 }
 
+/** Shared by every task that requires no capability: one array, not one per task. */
+const NO_CAPABILITIES: readonly string[] = Object.freeze([]);
+
 /** Tenant of tasks that name none. */
 export const DEFAULT_TENANT = 'default';
 /** Upper bound on `maxAttempts`: a limit on everything. */
@@ -107,7 +110,7 @@ export function createTask<P>(
     attempt: 0,
     maxAttempts,
     affinityKey,
-    requiredCapabilities: capabilities.length === 0 ? [] : [...new Set(capabilities)],
+    requiredCapabilities: capabilities.length === 0 ? NO_CAPABILITIES : [...new Set(capabilities)],
     tenant,
     cost,
     idempotencyKey,

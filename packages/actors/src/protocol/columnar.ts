@@ -1,0 +1,55 @@
+import type { HostCommand, HostEvent } from './messages.js';
+
+/**
+ * Why columns: structured clone pays per object, so a batch of 8,000 `run` objects costs far more to copy
+ * than four arrays of 8,000 entries. Runs of the same agent type that follow each other in a batch become
+ * one `run-batch`; results that follow each other become one `done-batch`. Order is kept: only adjacent
+ * messages merge, so a `cancel` between two runs stays between them.
+ */
+export function packCommands(messages: readonly HostCommand[]): HostCommand[] {
+  const packed: HostCommand[] = [];
+  let open:
+    | { agentType: string; runIds: number[]; taskIds: string[]; attempts: number[]; payloads: unknown[] }
+    | undefined;
+  for (const message of messages) {
+    if (message.kind !== 'run') {
+      open = undefined;
+      packed.push(message);
+      continue;
+    }
+    if (open === undefined || open.agentType !== message.agentType) {
+      open = { agentType: message.agentType, runIds: [], taskIds: [], attempts: [], payloads: [] };
+      packed.push({ kind: 'run-batch', ...open });
+    }
+    open.runIds.push(message.runId);
+    open.taskIds.push(message.taskId);
+    open.attempts.push(message.attempt);
+    open.payloads.push(message.payload);
+  }
+  return packed;
+}
+
+/** The events counterpart of {@link packCommands}: adjacent `done` events become one `done-batch`. */
+export function packEvents(messages: readonly HostEvent[]): HostEvent[] {
+  const packed: HostEvent[] = [];
+  let open: { runIds: number[]; values: unknown[] } | undefined;
+  for (const message of messages) {
+    if (message.kind !== 'done') {
+      open = undefined;
+      packed.push(message);
+      continue;
+    }
+    if (open === undefined) {
+      open = { runIds: [], values: [] };
+      packed.push({ kind: 'done-batch', ...open });
+    }
+    open.runIds.push(message.runId);
+    open.values.push(message.value);
+  }
+  return packed;
+}
+
+/** The single `done` events a `done-batch` stands for (to isolate one uncloneable value). */
+export function unpackDone(batch: Extract<HostEvent, { kind: 'done-batch' }>): HostEvent[] {
+  return batch.runIds.map((runId, i) => ({ kind: 'done', runId, value: batch.values[i] }));
+}

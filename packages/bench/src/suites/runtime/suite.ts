@@ -1,0 +1,138 @@
+import { availableParallelism } from 'node:os';
+import {
+  formatCount,
+  formatTable,
+  type BenchComparison,
+  type BenchResult,
+  type SuiteReport,
+} from '../../harness/report.js';
+import { flotillaLatency, flotillaThroughput, piscinaThroughput, rawPortThroughput } from './workloads.js';
+
+const TOTAL = 400_000;
+const WINDOW = 8_192;
+const RUNS = 5;
+
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+/**
+ * `pnpm bench runtime`: no-op tasks through `createFleet` on worker threads, against piscina (same task,
+ * same threads, its default and a high `concurrentTasksPerWorker`, the better counted) and against the
+ * raw MessagePort limit, interleaved run by run so machine noise hits all of them alike; then latency at
+ * half of Flotilla's measured saturation throughput.
+ */
+export async function runRuntimeSuite(log: (line: string) => void): Promise<SuiteReport> {
+  const threads = Math.min(2, availableParallelism());
+  const ours: number[] = [];
+  const piscinaDefault: number[] = [];
+  const piscinaConcurrent: number[] = [];
+  const raw: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    ours.push(await flotillaThroughput(threads, TOTAL, WINDOW));
+    piscinaDefault.push(await piscinaThroughput(threads, TOTAL / 4, WINDOW, 1));
+    piscinaConcurrent.push(await piscinaThroughput(threads, TOTAL / 4, WINDOW, 64));
+    raw.push(await rawPortThroughput(threads, TOTAL * 4, 1024, 4));
+    log(
+      `run ${run + 1}/${RUNS}: flotilla ${formatCount(ours[run] as number)}/s, piscina ${formatCount(piscinaDefault[run] as number)}/s (×64: ${formatCount(piscinaConcurrent[run] as number)}/s), raw port ${formatCount(raw[run] as number)}/s`,
+    );
+  }
+  const oursRate = median(ours);
+  const piscinaBest = Math.max(median(piscinaDefault), median(piscinaConcurrent));
+  const rawRate = median(raw);
+  const latency = await flotillaLatency(threads, oursRate / 2, 3_000, WINDOW);
+
+  const results: BenchResult[] = [
+    {
+      name: 'runtime/flotilla',
+      params: { threads, tasks: TOTAL, window: WINDOW },
+      value: oursRate,
+      unit: 'tasks/s',
+    },
+    {
+      name: 'runtime/piscina',
+      params: { threads, concurrentTasksPerWorker: 1 },
+      value: median(piscinaDefault),
+      unit: 'tasks/s',
+    },
+    {
+      name: 'runtime/piscina',
+      params: { threads, concurrentTasksPerWorker: 64 },
+      value: median(piscinaConcurrent),
+      unit: 'tasks/s',
+    },
+    {
+      name: 'runtime/raw-port',
+      params: { threads, batch: 1024, inFlightPerThread: 4 },
+      value: rawRate,
+      unit: 'items/s',
+    },
+    ...(['p50', 'p99'] as const).map((p) => ({
+      name: `runtime/latency-${p}`,
+      params: { threads, ratePerSec: Math.round(oursRate / 2) },
+      value: latency[p],
+      unit: 'ms',
+    })),
+  ];
+  const comparisons: BenchComparison[] = [
+    {
+      name: 'runtime-vs-piscina',
+      ours: oursRate,
+      peer: piscinaBest,
+      ratio: oursRate / piscinaBest,
+      unit: 'tasks/s',
+    },
+    {
+      name: 'runtime-vs-raw-port',
+      ours: oursRate,
+      peer: rawRate,
+      ratio: oursRate / rawRate,
+      unit: 'tasks/s',
+    },
+  ];
+  log('');
+  log(
+    formatTable(
+      ['comparison', 'ours/s', 'peer/s', 'ratio', 'target'],
+      [
+        [
+          'runtime-vs-piscina',
+          formatCount(oursRate),
+          formatCount(piscinaBest),
+          `${(oursRate / piscinaBest).toFixed(1)}×`,
+          '≥ 10×',
+        ],
+        [
+          'runtime-vs-raw-port',
+          formatCount(oursRate),
+          formatCount(rawRate),
+          `${((100 * oursRate) / rawRate).toFixed(0)}%`,
+          '≥ 25%',
+        ],
+      ],
+    ),
+  );
+  log(
+    `latency at ${formatCount(oursRate / 2)} tasks/s (half of saturation): p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms`,
+  );
+  return {
+    suite: 'runtime',
+    results,
+    comparisons,
+    checks: [
+      {
+        name: 'runtime-vs-piscina',
+        value: oursRate / piscinaBest,
+        limit: 10,
+        pass: oursRate / piscinaBest >= 10,
+        description: 'no-op throughput ≥ 10× piscina',
+      },
+      {
+        name: 'runtime-vs-raw-port',
+        value: oursRate / rawRate,
+        limit: 0.25,
+        pass: oursRate / rawRate >= 0.25,
+        description: 'no-op throughput ≥ 25% of the raw MessagePort limit',
+      },
+    ],
+  };
+}

@@ -1,0 +1,155 @@
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { createFleet } from '@flotilla/actors';
+import { LatencyHistogram, type LatencySummary } from '@flotilla/core';
+import { Piscina } from 'piscina';
+
+const agentsDir = new URL('../../../agents/', import.meta.url);
+/** The no-op module both Flotilla and piscina run. */
+export const NOOP_MODULE = fileURLToPath(new URL('noop.mjs', agentsDir));
+const RAW_ECHO = new URL('raw-port-echo.mjs', agentsDir);
+
+/**
+ * Runs `total` tasks keeping `window` in flight (a closed loop: each completion submits the next), and
+ * returns tasks per second. The same driver serves every contender, so only the runtime differs.
+ */
+export async function closedLoop(
+  run: (i: number) => Promise<unknown>,
+  total: number,
+  window: number,
+): Promise<number> {
+  const startMs = performance.now();
+  let next = 0;
+  await new Promise<void>((resolve, reject) => {
+    let done = 0;
+    const launch = (): void => {
+      const i = next++;
+      run(i).then(() => {
+        if (++done === total) resolve();
+        else if (next < total) launch();
+      }, reject);
+    };
+    for (let i = 0; i < Math.min(window, total); i++) launch();
+  });
+  return total / ((performance.now() - startMs) / 1000);
+}
+
+/** Flotilla: one agent per thread, capacity `window / threads`, dispatch from the central queue. */
+export async function flotillaThroughput(threads: number, total: number, window: number): Promise<number> {
+  const fleet = createFleet({
+    agents: [{ type: 'noop', module: NOOP_MODULE, replicas: threads, capacity: Math.ceil(window / threads) }],
+    threads,
+    strategy: 'least-connections',
+    queue: { maxDepth: window * 2 },
+    seed: 1,
+  });
+  await fleet.ready();
+  await closedLoop((i) => fleet.submit({ type: 'noop', payload: i }).result, 20_000, window); // warm-up
+  const rate = await closedLoop((i) => fleet.submit({ type: 'noop', payload: i }).result, total, window);
+  await fleet.close();
+  return rate;
+}
+
+/** piscina with the same threads and task; `concurrentTasksPerWorker` as given (its default is 1). */
+export async function piscinaThroughput(
+  threads: number,
+  total: number,
+  window: number,
+  concurrentTasksPerWorker: number,
+): Promise<number> {
+  const pool = new Piscina({
+    filename: NOOP_MODULE,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker,
+  });
+  await closedLoop((i) => pool.run(i), 20_000, window); // warm-up
+  const rate = await closedLoop((i) => pool.run(i), total, window);
+  await pool.destroy();
+  return rate;
+}
+
+/**
+ * The limit: batches of `batchSize` numbers echoed by bare workers over MessagePort, `inFlight` batches
+ * per thread. No queue, no routing, no bookkeeping: what the transport alone can move.
+ */
+export async function rawPortThroughput(
+  threads: number,
+  total: number,
+  batchSize: number,
+  inFlight: number,
+): Promise<number> {
+  const workers = Array.from({ length: threads }, () => new Worker(RAW_ECHO));
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('online', resolve))));
+  const batch = Array.from({ length: batchSize }, (_, i) => i);
+  const batches = Math.ceil(total / batchSize);
+  const startMs = performance.now();
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    let received = 0;
+    for (const worker of workers) {
+      worker.on('message', () => {
+        if (++received === batches) resolve();
+        else if (sent < batches) {
+          sent++;
+          worker.postMessage(batch);
+        }
+      });
+      for (let i = 0; i < inFlight && sent < batches; i++) {
+        sent++;
+        worker.postMessage(batch);
+      }
+    }
+  });
+  const rate = (batches * batchSize) / ((performance.now() - startMs) / 1000);
+  await Promise.all(workers.map((w) => w.terminate()));
+  return rate;
+}
+
+/**
+ * Submit-to-result latency at a fixed offered rate (an open loop: arrivals do not wait for completions),
+ * submitting every millisecond the tasks due by then.
+ */
+export async function flotillaLatency(
+  threads: number,
+  ratePerSec: number,
+  durationMs: number,
+  window: number,
+): Promise<LatencySummary> {
+  const fleet = createFleet({
+    agents: [{ type: 'noop', module: NOOP_MODULE, replicas: threads, capacity: Math.ceil(window / threads) }],
+    threads,
+    queue: { maxDepth: 1_000_000 },
+    seed: 1,
+  });
+  await fleet.ready();
+  const histogram = new LatencyHistogram({ highestTrackableMs: 60_000 });
+  const pending: Array<Promise<unknown>> = [];
+  const startMs = performance.now();
+  let submitted = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const elapsedMs = performance.now() - startMs;
+      const due = Math.min(
+        Math.floor((elapsedMs / 1000) * ratePerSec),
+        Math.floor((durationMs / 1000) * ratePerSec),
+      );
+      for (; submitted < due; submitted++) {
+        const t0 = performance.now();
+        pending.push(
+          fleet
+            .submit({ type: 'noop', payload: submitted })
+            .result.then(() => histogram.record(performance.now() - t0)),
+        );
+      }
+      if (elapsedMs >= durationMs) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
+  await Promise.all(pending);
+  await fleet.close();
+  return histogram.summary();
+}
