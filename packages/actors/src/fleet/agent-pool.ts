@@ -18,6 +18,7 @@ import {
 import { createActor, type Actor } from 'xstate';
 import { admissionOf, delegatorMachine, dispatchAllowed } from '../machines/delegator-machine.js';
 import { toXStateClock } from '../machines/xstate-clock.js';
+import type { Transport } from '../transport/transport.js';
 import type { FleetOptions, ResolvedAgentType } from './options.js';
 import type { TaskHandleImpl } from './task-handle.js';
 
@@ -44,6 +45,10 @@ export interface AgentRecord {
   readonly id: string;
   readonly slot: number;
   readonly host: number;
+  /** The transport that reaches its host (kept here so the per-task path needs no lookup). */
+  readonly transport: Transport;
+  /** True while the agent's machine is in `draining`: its last task ends the drain. */
+  draining: boolean;
   running: number;
   readonly local: TaskRecord[];
   completed: number;
@@ -65,6 +70,8 @@ export class AgentPool {
   readonly agents = new Map<number, AgentRecord>();
   /** Ready-to-run tasks popped from the queue but held back by the rate limiter. */
   private readonly request: PickRequest = { requiredMask: 0, affinityKey: undefined, nowMs: 0 };
+  /** A pump is queued for the end of this turn (one per pool per turn, however many results arrived). */
+  pumpScheduled = false;
   private pumpTimer: TimerHandle | undefined;
   private pumpTimerAtMs = Number.POSITIVE_INFINITY;
   private expiryTimer: TimerHandle | undefined;

@@ -134,6 +134,7 @@ export function createFleet(options: FleetOptions): Fleet {
   });
   const restartBackoffMs = options.restart?.backoffMs ?? 100;
   const emitter = new EventEmitter();
+  let listening = false; // checked on every outcome, so kept as a flag rather than asked of the emitter
   const outcomes = new CounterSet<OutcomeKind>(OUTCOME_KINDS);
   const deadLetters = new DeadLetterQueue(
     options.deadLetter === false ? 0 : (options.deadLetter?.maxEntries ?? 10_000),
@@ -165,7 +166,7 @@ export function createFleet(options: FleetOptions): Fleet {
   });
   readyPromise.catch(() => undefined); // reported through ready(); not an unhandled rejection
   const emit = (event: FleetEvent): void => {
-    if (emitter.listenerCount('event') > 0) emitter.emit('event', event);
+    if (listening) emitter.emit('event', event);
   };
   const decision = (name: string, detail: string, extra: { agentId?: string; type?: string } = {}): void =>
     emit({ kind: 'decision', decision: name, detail, ...extra });
@@ -198,12 +199,8 @@ export function createFleet(options: FleetOptions): Fleet {
     else if (record.place === 'local') agent.local.splice(agent.local.indexOf(record), 1);
     pool.table.release(agent.slot);
     pool.startNextLocal(agent);
-    const entry = agentsById.get(agent.id);
-    if (
-      entry !== undefined &&
-      pool.table.loadOf(agent.slot) === 0 &&
-      entry.actor.getSnapshot().value === 'draining'
-    ) {
+    if (agent.draining && pool.table.loadOf(agent.slot) === 0) {
+      const entry = agentsById.get(agent.id) as AgentEntry;
       sendTo(entry.actor, { type: 'DRAINED' });
     }
   };
@@ -252,7 +249,6 @@ export function createFleet(options: FleetOptions): Fleet {
   // ---------------------------------------------------------------- dispatch
 
   const start = (record: TaskRecord, agent: AgentRecord, nowMs: number): void => {
-    const entry = agentsById.get(agent.id) as AgentEntry;
     const runId = nextRunId++;
     record.place = 'running';
     record.runId = runId;
@@ -261,7 +257,7 @@ export function createFleet(options: FleetOptions): Fleet {
     agent.running++;
     runs.set(runId, record);
     record.probe = breakers?.probeStarted(record.pool, agent) ?? false;
-    entry.transport.send(agent.host, {
+    agent.transport.send(agent.host, {
       kind: 'run',
       runId,
       taskId: record.task.id,
@@ -277,7 +273,7 @@ export function createFleet(options: FleetOptions): Fleet {
         record.timer = undefined;
         if (record.runId !== runId || record.place !== 'running') return;
         runs.delete(runId);
-        entry.transport.send(agent.host, { kind: 'cancel', runId, reason: 'timeout' });
+        agent.transport.send(agent.host, { kind: 'cancel', runId, reason: 'timeout' });
         const error = new FlotillaError(
           TASK_TIMEOUT,
           `attempt ${record.task.attempt} ran past timeoutMs ${timeoutMs}`,
@@ -308,13 +304,12 @@ export function createFleet(options: FleetOptions): Fleet {
     schedulePump(record.pool);
   };
 
-  const pumpScheduled = new Set<AgentPool>();
   /** Coalesces pumps to one per pool per turn, so a burst of results dispatches as one batch. */
   const schedulePump = (pool: AgentPool): void => {
-    if (pumpScheduled.has(pool)) return;
-    pumpScheduled.add(pool);
+    if (pool.pumpScheduled) return;
+    pool.pumpScheduled = true;
     queueMicrotask(() => {
-      pumpScheduled.delete(pool);
+      pool.pumpScheduled = false;
       if (!closed) pool.pump();
     });
   };
@@ -438,7 +433,17 @@ export function createFleet(options: FleetOptions): Fleet {
       ...(spec.weight === undefined ? {} : { weight: spec.weight }),
     });
     pool.table.setFlag(slot, AgentFlag.Down, true);
-    const record: AgentRecord = { id, slot, host, running: 0, local: [], completed: 0, busyMs: 0 };
+    const record: AgentRecord = {
+      id,
+      slot,
+      host,
+      transport,
+      draining: false,
+      running: 0,
+      local: [],
+      completed: 0,
+      busyMs: 0,
+    };
     pool.agents.set(slot, record);
     const actor = createActor(agentMachine, {
       input: { agentId: id, restartBackoffMs },
@@ -449,6 +454,7 @@ export function createFleet(options: FleetOptions): Fleet {
     agentsById.set(id, entry);
     let previous = -1;
     actor.subscribe((snapshot) => {
+      record.draining = snapshot.value === 'draining';
       const flags = agentFlagsOf(snapshot);
       if (flags !== previous) {
         previous = flags;
@@ -698,10 +704,12 @@ export function createFleet(options: FleetOptions): Fleet {
       }),
     on(event, listener) {
       emitter.on(event, listener);
+      listening = true;
       return fleet;
     },
     off(event, listener) {
       emitter.off(event, listener);
+      listening = emitter.listenerCount('event') > 0;
       return fleet;
     },
     close: (closeOptions = {}) => {
