@@ -9,3 +9,5 @@ export * from './machines/index.js';
 export * from './transport/index.js';
 export { PROTOCOL_VERSION, type HostCommand, type HostEvent, type Batch } from './protocol/index.js';
 export { AgentHost, HostErrorCode, type TaskContext, type TaskHandler } from './host/index.js';
+export * from './supervisor/index.js';
+export * from './autoscaler/index.js';

@@ -11,7 +11,6 @@ import {
   type PickRequest,
   type Priority,
   type Rng,
-  type StrategySpec,
   type Task,
   type TimerHandle,
 } from '@flotilla/core';

@@ -5,3 +5,4 @@ export { TaskNotCompletedError, isTaskNotCompletedError, TASK_NOT_COMPLETED } fr
 export { DeadLetterQueue, type DeadLetter } from './dead-letter.js';
 export type { FleetStats, TypeStats, AgentStats } from './stats.js';
 export type { BreakerOptions } from './breakers.js';
+export { runPlan, type RunPlanOptions } from './run-plan.js';
