@@ -5,7 +5,10 @@ import { runCoreSuite } from './suites/core/suite.js';
 import { runRuntimeSuite } from './suites/runtime/suite.js';
 import type { SuiteReport } from './harness/report.js';
 
-const suites: Record<string, (log: (line: string) => void) => SuiteReport | Promise<SuiteReport>> = {
+const suites: Record<
+  string,
+  (log: (line: string) => void, only?: readonly string[]) => SuiteReport | Promise<SuiteReport>
+> = {
   core: runCoreSuite,
   runtime: runRuntimeSuite,
 };
@@ -15,7 +18,8 @@ const program = new Command()
   .description("Flotilla's benchmarks, each measured against its peer in the same run.")
   .argument('<suite>', `one of: ${Object.keys(suites).join(', ')}`)
   .option('--json <file>', 'also write the report as JSON to this file')
-  .action(async (suite: string, options: { json?: string }) => {
+  .option('--only <names>', 'comma-separated subset (core: strategy names)')
+  .action(async (suite: string, options: { json?: string; only?: string }) => {
     const run = suites[suite];
     if (run === undefined) {
       return program.error(`unknown suite "${suite}"; choose one of: ${Object.keys(suites).join(', ')}`);
@@ -24,7 +28,10 @@ const program = new Command()
       process.stdout.write(`${line}\n`);
     };
     log(`suite ${suite} — node ${process.version}, ${process.arch}`);
-    const report = await run(log);
+    const report = await run(
+      log,
+      options.only?.split(',').map((name) => name.trim()),
+    );
     if (options.json !== undefined) {
       writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
       log(`wrote ${options.json}`);

@@ -1,5 +1,8 @@
+/** Children per node: four siblings' keys share a cache line, and the tree is half as deep as a binary one. */
+const ARITY = 4;
+
 /**
- * A binary min-heap over small integer ids, ordered by `(primary, secondary)`, with O(log n) push, pop,
+ * A 4-ary min-heap over small integer ids, ordered by `(primary, secondary)`, with O(log n) push, pop,
  * update and removal by id. Ids index flat typed arrays, so a heap of a million entries allocates no
  * per-entry objects; the caller owns the ids (usually slots of its own slab).
  *
@@ -107,7 +110,7 @@ export class IndexedMinHeap {
       const at = scratch.pop();
       const id = this.ids[at] as number;
       if (visit(id)) return id;
-      for (let child = 2 * at + 1; child <= 2 * at + 2 && child < this.count; child++) {
+      for (let child = ARITY * at + 1; child <= ARITY * at + ARITY && child < this.count; child++) {
         scratch.push(child, this.primaries[child] as number, this.secondaries[child] as number);
       }
     }
@@ -121,7 +124,7 @@ export class IndexedMinHeap {
     const movedId = this.ids[last] as number;
     const movedPrimary = this.primaries[last] as number;
     const movedSecondary = this.secondaries[last] as number;
-    const parent = (at - 1) >> 1;
+    const parent = (at - 1) >> 2;
     if (
       at > 0 &&
       (movedPrimary < (this.primaries[parent] as number) ||
@@ -138,7 +141,7 @@ export class IndexedMinHeap {
     const { ids, primaries, secondaries, position } = this;
     let at = start;
     while (at > 0) {
-      const parent = (at - 1) >> 1;
+      const parent = (at - 1) >> 2;
       const parentPrimary = primaries[parent] as number;
       if (
         primary > parentPrimary ||
@@ -160,22 +163,22 @@ export class IndexedMinHeap {
     const count = this.count;
     let at = start;
     for (;;) {
-      const left = 2 * at + 1;
-      if (left >= count) break;
-      let child = left;
-      let childPrimary = primaries[left] as number;
-      let childSecondary = secondaries[left] as number;
-      const right = left + 1;
-      if (right < count) {
-        const rightPrimary = primaries[right] as number;
-        const rightSecondary = secondaries[right] as number;
+      const first = ARITY * at + 1;
+      if (first >= count) break;
+      let child = first;
+      let childPrimary = primaries[first] as number;
+      let childSecondary = secondaries[first] as number;
+      const last = Math.min(first + ARITY, count);
+      for (let sibling = first + 1; sibling < last; sibling++) {
+        const siblingPrimary = primaries[sibling] as number;
+        const siblingSecondary = secondaries[sibling] as number;
         if (
-          rightPrimary < childPrimary ||
-          (rightPrimary === childPrimary && rightSecondary < childSecondary)
+          siblingPrimary < childPrimary ||
+          (siblingPrimary === childPrimary && siblingSecondary < childSecondary)
         ) {
-          child = right;
-          childPrimary = rightPrimary;
-          childSecondary = rightSecondary;
+          child = sibling;
+          childPrimary = siblingPrimary;
+          childSecondary = siblingSecondary;
         }
       }
       if (primary < childPrimary || (primary === childPrimary && secondary <= childSecondary)) break;

@@ -35,13 +35,16 @@ function inWorker(strategy: StrategyName): Promise<DecisionRates[]> {
 const nsPerOp = (opsPerSec: number): string => `${(1e9 / opsPerSec).toFixed(0)} ns`;
 
 /** `pnpm bench core`: decision cost of every strategy by pool size, and queue throughput at depth 1M. */
-export async function runCoreSuite(log: (line: string) => void): Promise<SuiteReport> {
+export async function runCoreSuite(
+  log: (line: string) => void,
+  only?: readonly string[],
+): Promise<SuiteReport> {
   const results: BenchResult[] = [];
   const checks: BenchCheck[] = [];
   const decideRows: string[][] = [];
   const cycleRows: string[][] = [];
   // One strategy at a time, each in its own isolate, so they never compete for the two cores.
-  for (const name of STRATEGY_NAMES) {
+  for (const name of STRATEGY_NAMES.filter((n) => only === undefined || only.includes(n))) {
     const rates = await inWorker(name);
     for (const r of rates) {
       results.push({
@@ -86,7 +89,7 @@ export async function runCoreSuite(log: (line: string) => void): Promise<SuiteRe
     ]);
     log(`measured ${name}`);
   }
-  const queue = measureQueue();
+  const queue = only === undefined ? measureQueue() : [];
   results.push(...queue);
 
   log('');
