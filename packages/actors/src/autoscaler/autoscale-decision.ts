@@ -108,6 +108,12 @@ export function autoscaleDecision(config: AutoscalerConfig, metrics: AutoscaleMe
 /**
  * Throws a {@link ConfigError} naming the first bad field of `metrics` (`metrics.agents`, …); returns
  * nothing when they are usable.
+ *
+ * @example
+ * ```ts
+ * checkMetrics({ nowMs: 0, agents: 2, busyAgents: 3, queueDepth: 0, rateLimited: false, idleAgentIds: [] });
+ * // ConfigError: metrics.busyAgents must be ≤ 2, got 3
+ * ```
  */
 export function checkMetrics(metrics: AutoscaleMetrics): void {
   if (typeof metrics !== 'object' || metrics === null)
@@ -146,6 +152,11 @@ export function metricsError(metrics: AutoscaleMetrics): ConfigError | undefined
 /**
  * True for a hold that a scaling need ran into (`rate-limited`, `at-max`, `no-idle-agent`): worth a line
  * in the decision log, where a plain `within-band` or `at-min` hold is not.
+ *
+ * @example
+ * ```ts
+ * isBlockedHold(autoscaleDecision(config, { ...metrics, rateLimited: true })); // true when it wanted to grow
+ * ```
  */
 export function isBlockedHold(decision: AutoscaleDecision): boolean {
   return (

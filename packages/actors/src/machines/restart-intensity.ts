@@ -29,6 +29,8 @@ export interface RestartIntensity {
    * when, counting this one, more than `maxRestarts` restarts happened within the last `withinMs`.
    */
   recordRestart(nowMs: number): RestartDecision;
+  /** Restarts recorded so far that are still within the window at `nowMs` (for backoff that grows with them). */
+  restartsWithin(nowMs: number): number;
   /** A copy of the state, plain data (JSON-safe). */
   state(): RestartIntensityState;
   /** Replaces the state with `state`, after validating all of it; a bad state changes nothing. */
@@ -96,6 +98,14 @@ class SlidingRestartIntensity implements RestartIntensity {
       if (this.count < this.maxRestarts) this.count++;
     }
     return escalate ? 'escalate' : 'restart';
+  }
+
+  restartsWithin(nowMs: number): number {
+    let within = 0;
+    for (let i = 0, index = this.oldestIndex(); i < this.count; i++, index = (index + 1) % this.maxRestarts) {
+      if (nowMs - (this.ring[index] as number) <= this.withinMs) within++;
+    }
+    return within;
   }
 
   state(): RestartIntensityState {

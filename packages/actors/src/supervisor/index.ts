@@ -35,6 +35,7 @@ export type {
 export {
   supervisorMachine,
   progressOf,
+  DEFAULT_MAX_CONCURRENT_STEPS,
   type SupervisorInput,
   type SupervisorContext,
   type SupervisorEvent,
@@ -48,5 +49,5 @@ export {
   type RestartStrategyKind,
   type RestartStrategyOptions,
   type RestartStrategyState,
-  type RestartDecision,
+  type RestartStrategyDecision,
 } from './restart-strategy.js';

@@ -1,4 +1,4 @@
-import type { Priority } from '@flotilla/core';
+import { PRIORITIES, priorityLevel, type Priority } from '@flotilla/core';
 import { SYNTHESIZE_STEP_ID, type Delegate, type Plan, type PlanStep, type StepResults } from './plan.js';
 import type { PlanGraph } from './validate-plan.js';
 
@@ -67,10 +67,17 @@ export interface PlanRun {
   readonly plan: Plan;
   readonly delegate: Delegate;
   readonly graph: PlanGraph;
+  /** Most attempts running at once (the synthesize step runs alone). */
+  readonly maxConcurrentSteps: number;
   /** One per plan step, in plan order, then the synthesize step if the plan has one. */
   readonly steps: readonly StepState[];
   /** Per plan step, how many of its dependencies are not settled (done or skipped) yet. */
   readonly waitingOn: readonly number[];
+  /**
+   * Plan steps whose dependencies are settled and that wait for room under `maxConcurrentSteps`: one
+   * FIFO queue per priority level (0 = critical), in the order they became ready.
+   */
+  readonly ready: readonly (readonly number[])[];
   readonly progress: SupervisorProgress;
   readonly failure: PlanFailure | undefined;
 }
@@ -92,7 +99,12 @@ export function runningStepOf(run: PlanRun, actorId: string): number | undefined
 }
 
 /** The run before any step started. */
-export function initialRun(plan: Plan, delegate: Delegate, graph: PlanGraph): PlanRun {
+export function initialRun(
+  plan: Plan,
+  delegate: Delegate,
+  graph: PlanGraph,
+  maxConcurrentSteps: number,
+): PlanRun {
   const ids = plan.steps.map((step) => step.id);
   if (plan.synthesize !== undefined) ids.push(SYNTHESIZE_STEP_ID);
   const steps = ids.map((id): StepState => ({
@@ -104,25 +116,47 @@ export function initialRun(plan: Plan, delegate: Delegate, graph: PlanGraph): Pl
     error: undefined,
   }));
   const waitingOn = graph.dependencies.map((dependencies) => dependencies.length);
-  return { plan, delegate, graph, steps, waitingOn, progress: progressOf(steps), failure: undefined };
+  const ready = PRIORITIES.map((): number[] => []);
+  waitingOn.forEach((count, index) => {
+    if (count === 0) ready[levelOf(plan, index)]?.push(index);
+  });
+  return {
+    plan,
+    delegate,
+    graph,
+    maxConcurrentSteps,
+    steps,
+    waitingOn,
+    ready,
+    progress: progressOf(steps),
+    failure: undefined,
+  };
 }
 
-/** True once every plan step (not the synthesize step) is done or skipped. */
+/**
+ * True once every plan step (not the synthesize step) is done or skipped. Meant for a run that has not
+ * failed and whose synthesize step has not started: then the progress counts are plan steps only.
+ */
 export function allPlanStepsSettled(run: PlanRun): boolean {
-  for (let i = 0; i < run.plan.steps.length; i++) {
-    const status = (run.steps[i] as StepState).status;
-    if (status !== 'done' && status !== 'skipped') return false;
-  }
-  return true;
+  return run.failure === undefined && run.progress.done + run.progress.failed === run.plan.steps.length;
 }
 
-/** Starts every pending plan step whose dependencies are all settled. */
+/**
+ * Starts ready plan steps, as many as `maxConcurrentSteps` leaves room for: the most urgent priority
+ * first, first ready first within a priority (the fleet's own dispatch order).
+ */
 export function launchReady(run: PlanRun): { run: PlanRun; launches: StepLaunch[] } {
-  const ready: number[] = [];
-  for (let i = 0; i < run.plan.steps.length; i++) {
-    if ((run.steps[i] as StepState).status === 'pending' && run.waitingOn[i] === 0) ready.push(i);
-  }
-  return launchAll(run, ready);
+  let room = run.maxConcurrentSteps - run.progress.running;
+  if (room <= 0 || run.ready.every((queue) => queue.length === 0)) return { run, launches: [] };
+  const chosen: number[] = [];
+  const ready = run.ready.map((queue) => {
+    if (room <= 0 || queue.length === 0) return queue;
+    const taken = queue.slice(0, room);
+    room -= taken.length;
+    chosen.push(...taken);
+    return queue.slice(taken.length);
+  });
+  return launchAll({ ...run, ready }, chosen);
 }
 
 /** Starts the synthesize step, with every plan step's result. */
@@ -196,26 +230,48 @@ function settle(
   const steps = run.steps.slice();
   steps[index] = { ...(steps[index] as StepState), ...outcome };
   let waitingOn = run.waitingOn;
+  let ready = run.ready;
   const dependents = run.graph.dependents[index];
   if (dependents !== undefined && dependents.length > 0) {
     const counts = waitingOn.slice();
-    for (const dependent of dependents) counts[dependent] = (counts[dependent] as number) - 1;
+    const queues = ready.map((queue) => queue.slice());
+    for (const dependent of dependents) {
+      const count = (counts[dependent] as number) - 1;
+      counts[dependent] = count;
+      if (count === 0) queues[levelOf(run.plan, dependent)]?.push(dependent);
+    }
     waitingOn = counts;
+    ready = queues;
   }
-  return { ...run, steps, waitingOn, progress: progressOf(steps) };
+  const progress = run.progress;
+  return {
+    ...run,
+    steps,
+    waitingOn,
+    ready,
+    progress: {
+      ...progress,
+      running: progress.running - 1,
+      done: progress.done + (outcome.status === 'done' ? 1 : 0),
+      failed: progress.failed + (outcome.status === 'done' ? 0 : 1),
+    },
+  };
 }
 
 function launchAll(run: PlanRun, indices: readonly number[]): { run: PlanRun; launches: StepLaunch[] } {
   if (indices.length === 0) return { run, launches: [] };
   const steps = run.steps.slice();
+  let started = 0;
   const launches = indices.map((index): StepLaunch => {
     const state = steps[index] as StepState;
+    if (state.status !== 'running') started++;
     const attempt = state.attempts + 1;
     const id = actorIdOf(index, attempt);
     steps[index] = { ...state, status: 'running', attempts: attempt, actorId: id };
     return { id, input: attemptInput(run, index, attempt) };
   });
-  return { run: { ...run, steps, progress: progressOf(steps) }, launches };
+  const progress = { ...run.progress, running: run.progress.running + started };
+  return { run: { ...run, steps, progress }, launches };
 }
 
 function attemptInput(run: PlanRun, index: number, attempt: number): StepAttemptInput {
@@ -238,7 +294,12 @@ function attemptInput(run: PlanRun, index: number, attempt: number): StepAttempt
   };
 }
 
-/** Progress counts of `steps`. */
+/** Priority level (0 = critical) of plan step `index`; `medium` when it names none. */
+function levelOf(plan: Plan, index: number): number {
+  return priorityLevel(plan.steps[index]?.priority ?? 'medium');
+}
+
+/** Progress counts of `steps`, counted afresh (events update them incrementally). */
 function progressOf(steps: readonly StepState[]): SupervisorProgress {
   let done = 0;
   let failed = 0;

@@ -1,3 +1,4 @@
+import { createRestartIntensity } from '../machines/restart-intensity.js';
 import { checkInteger, checkName, checkNumber, checkOneOf, checkPositive, ConfigError } from '@flotilla/core';
 
 /** Which children restart when one fails, after Erlang/OTP and Akka. */
@@ -27,7 +28,7 @@ export interface RestartStrategyOptions {
 }
 
 /** What to do about a failed child. */
-export type RestartDecision =
+export type RestartStrategyDecision =
   | {
       readonly action: 'restart';
       /** The children to restart, in registration order. */
@@ -57,15 +58,16 @@ export interface RestartStrategy {
   /** The registered children, in registration order. */
   children(): readonly string[];
   /** Decides about the failure of registered child `childId` at `nowMs`, and counts the restart. */
-  onChildFailed(childId: string, nowMs: number): RestartDecision;
+  onChildFailed(childId: string, nowMs: number): RestartStrategyDecision;
   state(): RestartStrategyState;
 }
 
 /**
  * A restart strategy with an intensity limit and backoff, driven by the caller's clock (it reads no time
  * and sets no timer):
- * - the intensity limit: a failure that would make more than `maxRestarts` restarts within the sliding
- *   window of `withinMs` escalates instead, and counts nothing;
+ * - the intensity limit, OTP's rule (the same `createRestartIntensity` the fleet applies to worker
+ *   threads): a failure that makes more than `maxRestarts` failures within `withinMs` (a failure exactly
+ *   `withinMs` ago included) escalates instead; every failure is counted, escalated or not;
  * - the backoff: `backoffMs · 2^k`, capped at `maxBackoffMs`, where `k` is the number of restarts already
  *   in the window, so a crash loop slows down and a child that stays up for `withinMs` starts afresh.
  *
@@ -98,7 +100,8 @@ export function createRestartStrategy(
       : checkNumber('maxBackoffMs', options.maxBackoffMs, { min: backoffMs });
 
   const children: string[] = [];
-  let restartTimesMs: number[] = [];
+  // The intensity limit is the one the fleet's worker restarts use: one rule for "too many restarts".
+  const intensity = createRestartIntensity({ maxRestarts, withinMs });
   if (state !== undefined) {
     if (!Array.isArray(state.children))
       throw new ConfigError('state.children', 'be an array', state.children);
@@ -107,9 +110,9 @@ export function createRestartStrategy(
       throw new ConfigError('state.restartTimesMs', 'be an array', state.restartTimesMs);
     }
     state.restartTimesMs.forEach((t, i) => checkNumber(`state.restartTimesMs[${i}]`, t));
-    children.push(...new Set(state.children));
     const sorted = state.restartTimesMs.slice().sort((a, b) => a - b);
-    restartTimesMs = maxRestarts === 0 ? [] : sorted.slice(-maxRestarts);
+    intensity.restore({ restartTimesMs: maxRestarts === 0 ? [] : sorted.slice(-maxRestarts) });
+    children.push(...new Set(state.children));
   }
 
   return {
@@ -129,20 +132,16 @@ export function createRestartStrategy(
       if (!children.includes(childId)) {
         throw new ConfigError('childId', 'be a registered child (call register first)', childId);
       }
-      // Sliding window (nowMs − withinMs, nowMs]: a restart exactly withinMs ago has left it.
-      restartTimesMs = restartTimesMs.filter((t) => t > nowMs - withinMs);
-      if (restartTimesMs.length >= maxRestarts) return { action: 'escalate' };
+      const earlier = intensity.restartsWithin(nowMs);
+      if (intensity.recordRestart(nowMs) === 'escalate') return { action: 'escalate' };
       // 0 · 2^k stays 0 even when 2^k overflows to Infinity (0 · Infinity would be NaN).
-      const delayMs = backoffMs === 0 ? 0 : Math.min(maxBackoffMs, backoffMs * 2 ** restartTimesMs.length);
-      // Time never goes backwards in the window, so it stays sorted even under a skewed caller.
-      const last = restartTimesMs[restartTimesMs.length - 1];
-      restartTimesMs.push(last === undefined ? nowMs : Math.max(last, nowMs));
+      const delayMs = backoffMs === 0 ? 0 : Math.min(maxBackoffMs, backoffMs * 2 ** earlier);
       return {
         action: 'restart',
         childIds: strategy === 'one-for-one' ? [childId] : children.slice(),
         delayMs,
       };
     },
-    state: () => ({ children: children.slice(), restartTimesMs: restartTimesMs.slice() }),
+    state: () => ({ children: children.slice(), restartTimesMs: [...intensity.state().restartTimesMs] }),
   };
 }

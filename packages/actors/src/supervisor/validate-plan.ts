@@ -24,7 +24,8 @@ export interface PlanGraph {
  * @example
  * ```ts
  * validatePlan({ steps: [{ id: 'a', type: 't', dependsOn: ['b'] }, { id: 'b', type: 't', dependsOn: ['a'] }] });
- * // ConfigError: steps[0].dependsOn must not form a cycle (a → b → a), got ["b"]
+ * // ConfigError: steps[1].dependsOn must not form a cycle (a → b → a), got ["a"]
+ * // (read `a → b` as "a depends on b")
  * ```
  */
 export function validatePlan(plan: Plan): Plan {
@@ -109,6 +110,16 @@ function checkSynthesize(synthesize: NonNullable<Plan['synthesize']>): void {
   if (synthesize.timeoutMs !== undefined) checkPositive('synthesize.timeoutMs', synthesize.timeoutMs);
 }
 
+/** Longest cycle spelled out in full; a longer one shows its two ends (the message must stay readable). */
+const CYCLE_SHOWN = 16;
+
+function describeCycle(ids: readonly string[]): string {
+  if (ids.length <= CYCLE_SHOWN) return ids.join(' → ');
+  const head = ids.slice(0, CYCLE_SHOWN / 2);
+  const tail = ids.slice(ids.length - CYCLE_SHOWN / 2 + 1);
+  return [...head, `… ${ids.length - head.length - tail.length} more …`, ...tail].join(' → ');
+}
+
 const UNVISITED = 0;
 const ON_PATH = 1;
 const FINISHED = 2;
@@ -143,7 +154,7 @@ function checkAcyclic(steps: readonly PlanStep[], dependencies: readonly (readon
         const cycle = [...path.slice(path.indexOf(target)), target].map((i) => (steps[i] as PlanStep).id);
         throw new ConfigError(
           `steps[${node}].dependsOn`,
-          `not form a cycle (${cycle.join(' → ')})`,
+          `not form a cycle (${describeCycle(cycle)})`,
           (steps[node] as PlanStep).dependsOn,
         );
       }
