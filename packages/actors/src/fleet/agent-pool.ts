@@ -69,6 +69,8 @@ export class AgentPool {
   readonly agents = new Map<number, AgentRecord>();
   /** Ready-to-run tasks popped from the queue but held back by the rate limiter. */
   private readonly request: PickRequest = { requiredMask: 0, affinityKey: undefined, nowMs: 0 };
+  /** Until when the rate limiter holds tasks back (the autoscaler's "rate-limited" signal). */
+  rateLimitedUntilMs = Number.NEGATIVE_INFINITY;
   /** A pump is queued for the end of this turn (one per pool per turn, however many results arrived). */
   pumpScheduled = false;
   private pumpTimer: TimerHandle | undefined;
@@ -173,6 +175,7 @@ export class AgentPool {
       if (this.limiter !== undefined) {
         const waitMs = this.limiter.tryAcquire(record.task.cost, nowMs);
         if (waitMs > 0) {
+          this.rateLimitedUntilMs = nowMs + waitMs;
           this.armPump(nowMs + waitMs);
           break;
         }

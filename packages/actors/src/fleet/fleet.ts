@@ -31,6 +31,7 @@ import type { Transport } from '../transport/transport.js';
 import { workerThreadsTransport } from '../transport/worker-threads.js';
 import { AgentPool, type AgentRecord, type TaskRecord } from './agent-pool.js';
 import { attachBreakers, type Breakers } from './breakers.js';
+import { startAutoscaling, type AutoscaleOptions, type Autoscaling } from './autoscaling.js';
 import { DeadLetterQueue, type DeadLetter } from './dead-letter.js';
 import { checkFleetOptions, resolveAgentType, type FleetOptions } from './options.js';
 import { TaskHandleImpl, type TaskHandle } from './task-handle.js';
@@ -66,6 +67,12 @@ export interface Fleet {
   drain(agentId: string): void;
   /** Grows or shrinks a type to `replicas` agents (shrinking drains idle agents first). */
   scale(type: string, replicas: number): void;
+  /**
+   * Starts an autoscaler for `type` (min/max agents, utilization and queue targets, hysteresis,
+   * cooldown). It never adds agents while the type's rate limit is what holds tasks back; its decisions
+   * are also fleet events (`decision: 'autoscale'`).
+   */
+  autoscale(type: string, options: AutoscaleOptions): Autoscaling;
   readonly deadLetters: DeadLetterQueue;
   stats(): FleetStats;
   on(event: 'event', listener: (event: FleetEvent) => void): this;
@@ -146,6 +153,7 @@ export function createFleet(options: FleetOptions): Fleet {
   const agentsById = new Map<string, AgentEntry>();
   const loaded = new Set<string>(); // `${transportName}/${host}/${type}`
   const pools = new Map<string, AgentPool>();
+  const autoscalers: Autoscaling[] = [];
   const workerTransport = types.some((t) => t.module !== undefined)
     ? (options.transport ??
       workerThreadsTransport(options.threads === undefined ? {} : { threads: options.threads }))
@@ -690,6 +698,25 @@ export function createFleet(options: FleetOptions): Fleet {
       for (const entry of surplus) fleet.drain(entry.record.id);
       decision('scale', `${type}: ${live.length} → ${replicas} agents`, { type });
     },
+    autoscale: (type, autoscaleOptions) => {
+      const pool = poolOf(type);
+      const autoscaling = startAutoscaling(
+        {
+          clock,
+          pool,
+          agents: () =>
+            [...agentsById.values()]
+              .filter((e) => e.pool === pool && e.actor.getSnapshot().value === 'ready')
+              .map((e) => ({ id: e.record.id, load: pool.table.loadOf(e.record.slot) })),
+          scale: (replicas) => fleet.scale(type, replicas),
+          drain: (agentId) => fleet.drain(agentId),
+          report: (d) => decision('autoscale', `${d.kind} ${d.from} → ${d.to}: ${d.detail}`, { type }),
+        },
+        autoscaleOptions,
+      );
+      autoscalers.push(autoscaling);
+      return autoscaling;
+    },
     deadLetters,
     stats: () =>
       collectStats({
@@ -734,6 +761,7 @@ export function createFleet(options: FleetOptions): Fleet {
           }
         }
         closed = true;
+        for (const autoscaling of autoscalers) autoscaling.stop();
         for (const pool of pools_) pool.stop();
         breakers?.stop();
         for (const entry of agentsById.values()) entry.actor.stop();

@@ -6,3 +6,4 @@ export { DeadLetterQueue, type DeadLetter } from './dead-letter.js';
 export type { FleetStats, TypeStats, AgentStats } from './stats.js';
 export type { BreakerOptions } from './breakers.js';
 export { runPlan, type RunPlanOptions } from './run-plan.js';
+export type { AutoscaleOptions, Autoscaling } from './autoscaling.js';
