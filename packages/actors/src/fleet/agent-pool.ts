@@ -24,34 +24,46 @@ import type { TaskHandleImpl } from './task-handle.js';
 /** Where a task is, for cancel and setPriority. */
 export type TaskPlace = 'queued' | 'local' | 'running' | 'backoff' | 'done';
 
-/** @internal Everything the fleet tracks about one submitted task. */
-export interface TaskRecord {
+/**
+ * What the pool needs to know about a task: the runtime and the simulator each extend it with their own
+ * bookkeeping, and both dispatch through the same {@link AgentPool}.
+ */
+export interface PooledTask {
   readonly task: Task;
-  readonly handle: TaskHandleImpl;
-  readonly pool: AgentPool;
   readonly requiredMask: number;
   place: TaskPlace;
   queueHandle: number;
+  agent: PoolAgent | undefined;
+}
+
+/** @internal Everything the fleet tracks about one submitted task. */
+export interface TaskRecord extends PooledTask {
   agent: AgentRecord | undefined;
+  readonly handle: TaskHandleImpl;
+  readonly pool: AgentPool<TaskRecord>;
   runId: number;
   startedAtMs: number;
   timer: TimerHandle | undefined;
   probe: boolean;
 }
 
-/** @internal One agent: its slot in the pool's table, its host, and its local queue. */
-export interface AgentRecord {
+/** One agent as the pool sees it: its slot in the pool's table, what it runs, and its local queue. */
+export interface PoolAgent<R extends PooledTask = PooledTask> {
   readonly id: string;
   readonly slot: number;
-  readonly host: number;
-  /** The transport that reaches its host (kept here so the per-task path needs no lookup). */
-  readonly transport: Transport;
   /** True while the agent's machine is in `draining`: its last task ends the drain. */
   draining: boolean;
   running: number;
-  readonly local: TaskRecord[];
+  readonly local: R[];
   completed: number;
   busyMs: number;
+}
+
+/** @internal A runtime agent: a pool agent on a host, reached through a transport. */
+export interface AgentRecord extends PoolAgent<TaskRecord> {
+  readonly host: number;
+  /** The transport that reaches its host (kept here so the per-task path needs no lookup). */
+  readonly transport: Transport;
 }
 
 /**
@@ -59,14 +71,17 @@ export interface AgentRecord {
  * and the agents' local queues, plus the delegator machine that holds the type's admission mode (the only
  * XState actor on this path, and it sees an event only when a watermark is crossed or an operator acts).
  */
-export class AgentPool {
+export class AgentPool<
+  R extends PooledTask = TaskRecord,
+  A extends PoolAgent<R> = AgentRecord & PoolAgent<R>,
+> {
   readonly table = new AgentTable();
   readonly strategy: BalancingStrategy;
-  readonly queue: TaskQueue<TaskRecord>;
+  readonly queue: TaskQueue<R>;
   readonly admission: AdmissionController;
   readonly limiter: RateLimiter | undefined;
   readonly delegator: Actor<typeof delegatorMachine>;
-  readonly agents = new Map<number, AgentRecord>();
+  readonly agents = new Map<number, A>();
   /** Ready-to-run tasks popped from the queue but held back by the rate limiter. */
   private readonly request: PickRequest = { requiredMask: 0, affinityKey: undefined, nowMs: 0 };
   /** Until when the rate limiter holds tasks back (the autoscaler's "rate-limited" signal). */
@@ -83,8 +98,8 @@ export class AgentPool {
     options: FleetOptions,
     private readonly clock: Clock,
     rng: Rng,
-    onExpired: (record: TaskRecord) => void,
-    private readonly start: (record: TaskRecord, agent: AgentRecord, nowMs: number) => void,
+    onExpired: (record: R) => void,
+    private readonly start: (record: R, agent: A, nowMs: number) => void,
   ) {
     this.strategy = createStrategy(
       options.strategy ?? 'least-connections',
@@ -93,7 +108,7 @@ export class AgentPool {
     );
     const queue = options.queue ?? {};
     const maxDepth = queue.maxDepth ?? 100_000;
-    this.queue = new TaskQueue<TaskRecord>({
+    this.queue = new TaskQueue<R>({
       maxDepth,
       ...(queue.overflow === undefined ? {} : { overflow: queue.overflow }),
       ...(queue.agingMs === undefined ? {} : { agingMs: queue.agingMs }),
@@ -137,7 +152,7 @@ export class AgentPool {
   }
 
   /** Queues a task; false if the queue refused it. Reports a shed task through `onShed`. */
-  enqueue(record: TaskRecord, onShed: (shed: TaskRecord) => void): boolean {
+  enqueue(record: R, onShed: (shed: R) => void): boolean {
     const task = record.task;
     const result = this.queue.push(record, {
       priority: task.priority,
@@ -181,7 +196,7 @@ export class AgentPool {
         }
       }
       this.queue.pop(nowMs);
-      const agent = this.agents.get(slot) as AgentRecord;
+      const agent = this.agents.get(slot) as A;
       this.table.assign(slot);
       record.agent = agent;
       if (agent.running < this.spec.capacity) this.start(record, agent, nowMs);
@@ -195,11 +210,11 @@ export class AgentPool {
   }
 
   /** Starts the next locally queued task of `agent` if it has a free slot. */
-  startNextLocal(agent: AgentRecord): void {
+  startNextLocal(agent: A): void {
     if (agent.local.length === 0) return;
     const nowMs = this.clock.now();
     while (agent.running < this.spec.capacity && agent.local.length > 0) {
-      this.start(agent.local.shift() as TaskRecord, agent, nowMs);
+      this.start(agent.local.shift() as R, agent, nowMs);
     }
   }
 

@@ -149,6 +149,8 @@ export function createFleet(options: FleetOptions): Fleet {
   );
   const records = new Map<string, TaskRecord>();
   const runs = new Map<number, TaskRecord>();
+  /** Attempts we stopped waiting for whose handlers may still run: runId → the slot they hold. */
+  const abandoned = new Map<number, { agent: AgentRecord; pool: AgentPool }>();
   const idempotent = new Map<string, TaskHandleImpl>();
   const agentsById = new Map<string, AgentEntry>();
   const loaded = new Set<string>(); // `${transportName}/${host}/${type}`
@@ -198,19 +200,41 @@ export function createFleet(options: FleetOptions): Fleet {
   };
 
   /** The agent is done with `record`: free its slot, start its next local task. */
-  const leaveAgent = (record: TaskRecord): void => {
+  /**
+   * The task leaves its agent. A running attempt that was abandoned (timed out, cancelled) keeps its slot
+   * until the host says the handler has actually stopped: capacity counts what runs, not what we still
+   * wait for, so a handler slow to honour its abort signal never has company beyond the agent's capacity.
+   */
+  const leaveAgent = (record: TaskRecord, holdSlot = false): void => {
     const agent = record.agent;
     if (agent === undefined) return;
     record.agent = undefined;
-    const pool = record.pool;
+    if (record.place === 'running' && holdSlot) {
+      abandoned.set(record.runId, { agent, pool: record.pool });
+      return;
+    }
     if (record.place === 'running') agent.running--;
     else if (record.place === 'local') agent.local.splice(agent.local.indexOf(record), 1);
+    freeSlot(agent, record.pool);
+  };
+
+  const freeSlot = (agent: AgentRecord, pool: AgentPool): void => {
     pool.table.release(agent.slot);
     pool.startNextLocal(agent);
     if (agent.draining && pool.table.loadOf(agent.slot) === 0) {
       const entry = agentsById.get(agent.id) as AgentEntry;
       sendTo(entry.actor, { type: 'DRAINED' });
     }
+    schedulePump(pool);
+  };
+
+  /** The host finished an abandoned attempt: its slot is free now. */
+  const releaseAbandoned = (runId: number): void => {
+    const held = abandoned.get(runId);
+    if (held === undefined) return;
+    abandoned.delete(runId);
+    held.agent.running--;
+    freeSlot(held.agent, held.pool);
   };
 
   const failAttempt = (record: TaskRecord, error: SerializedError, timedOut: boolean): void => {
@@ -286,7 +310,7 @@ export function createFleet(options: FleetOptions): Fleet {
           TASK_TIMEOUT,
           `attempt ${record.task.attempt} ran past timeoutMs ${timeoutMs}`,
         ).toJSON();
-        finishRun(record, false, error, true);
+        finishRun(record, false, error, true, clock.now(), true);
       });
     }
   };
@@ -298,6 +322,7 @@ export function createFleet(options: FleetOptions): Fleet {
     error: SerializedError | undefined,
     timedOut = false,
     nowMs = clock.now(),
+    holdSlot = false,
   ): void => {
     const agent = record.agent as AgentRecord;
     const durationMs = nowMs - record.startedAtMs;
@@ -307,7 +332,7 @@ export function createFleet(options: FleetOptions): Fleet {
     if (success) agent.completed++;
     record.pool.table.recordLatency(agent.slot, Math.max(0, durationMs), nowMs);
     breakers?.recorded(record.pool, agent, success, durationMs, record.probe);
-    leaveAgent(record);
+    leaveAgent(record, holdSlot);
     if (!success) failAttempt(record, error as SerializedError, timedOut);
     schedulePump(record.pool);
   };
@@ -324,7 +349,7 @@ export function createFleet(options: FleetOptions): Fleet {
 
   const completeRun = (runId: number, value: unknown, nowMs: number): void => {
     const record = runs.get(runId);
-    if (record === undefined) return; // a late answer to a timed-out, cancelled or lost attempt
+    if (record === undefined) return releaseAbandoned(runId); // a late answer to an abandoned attempt
     runs.delete(runId);
     finishRun(record, true, undefined, false, nowMs);
     settle(record, { kind: 'completed', result: value, attempts: record.task.attempt });
@@ -343,7 +368,7 @@ export function createFleet(options: FleetOptions): Fleet {
       }
       case 'failed': {
         const record = runs.get(event.runId);
-        if (record === undefined) return;
+        if (record === undefined) return releaseAbandoned(event.runId);
         runs.delete(event.runId);
         finishRun(record, false, event.error);
         return;
@@ -397,6 +422,10 @@ export function createFleet(options: FleetOptions): Fleet {
     const onHost = [...agentsById.values()].filter(
       (e) => e.transport === transport && e.record.host === host,
     );
+    // Abandoned attempts on a dead thread have certainly stopped.
+    for (const [runId, held] of [...abandoned]) {
+      if (held.agent.transport === transport && held.agent.host === host) releaseAbandoned(runId);
+    }
     for (const entry of onHost) sendTo(entry.actor, { type: 'CRASHED', error });
     for (const record of lost) {
       runs.delete(record.runId);
@@ -628,8 +657,7 @@ export function createFleet(options: FleetOptions): Fleet {
           runId: record.runId,
           reason: 'cancelled',
         });
-        leaveAgent(record);
-        schedulePump(record.pool);
+        leaveAgent(record, true);
         break;
       }
       case 'local':

@@ -7,3 +7,5 @@ export type { FleetStats, TypeStats, AgentStats } from './stats.js';
 export type { BreakerOptions } from './breakers.js';
 export { runPlan, type RunPlanOptions } from './run-plan.js';
 export type { AutoscaleOptions, Autoscaling } from './autoscaling.js';
+/** @internal The per-type data plane, shared by the runtime and the simulator. */
+export { AgentPool, type PooledTask, type PoolAgent, type TaskPlace } from './agent-pool.js';
