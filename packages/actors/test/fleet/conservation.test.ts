@@ -96,7 +96,8 @@ describe('fleet conservation under random faults', () => {
           expect(counted).toBe(jobs.length);
           expect(maxRunning).toBeLessThanOrEqual(replicas * capacity);
           for (const [i, outcome] of outcomes.entries()) {
-            if (outcome.kind === 'completed') expect(jobs[i]?.behaviour).toMatch(/ok|slow/);
+            // A job that always throws never completes ('hang' does, after 1 s, when the close drains it).
+            if (outcome.kind === 'completed') expect(jobs[i]?.behaviour).not.toMatch(/throw|fatal/);
           }
         },
       ),
