@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       '@flotilla/core': source('core'),
       '@flotilla/actors': source('actors'),
+      '@flotilla/sim': source('sim'),
     },
   },
   test: {

@@ -1,0 +1,117 @@
+import { jainFairness, type LatencyHistogram, type Priority } from '@flotilla/core';
+import type { OutcomeCounts } from './simulate.js';
+
+/** A latency distribution in the report, simulated seconds. */
+export interface LatencyStats {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+/** Waiting time (submit → start), simulated seconds; `probWait` is the share that waited at all. */
+export interface WaitStats {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly probWait: number;
+}
+
+/**
+ * The report of one run. These names are public API (`--json` writes exactly this); times are simulated
+ * seconds; statistics cover the tasks submitted after the warm-up.
+ */
+export interface SimReport {
+  readonly seed: number;
+  readonly strategy: string;
+  readonly simulatedTime: number;
+  readonly wallMs: number;
+  readonly tasks: Readonly<OutcomeCounts>;
+  readonly latency: LatencyStats;
+  readonly wait: WaitStats;
+  readonly byPriority: Readonly<
+    Record<Priority, { latency: LatencyStats; wait: WaitStats; completed: number }>
+  >;
+  /** Completions per simulated second, over the measured window. */
+  readonly throughput: number;
+  readonly utilization: { readonly mean: number; readonly perAgent: readonly number[] };
+  readonly queueDepth: { readonly mean: number; readonly max: number };
+  /** Jain's index of completed tasks per agent. */
+  readonly fairness: number;
+  readonly traceHash: string;
+}
+
+const seconds = (ms: number): number => ms / 1000;
+
+function latencyStats(histogram: LatencyHistogram): LatencyStats {
+  const s = histogram.summary();
+  return {
+    mean: seconds(s.mean),
+    p50: seconds(s.p50),
+    p90: seconds(s.p90),
+    p99: seconds(s.p99),
+    p999: seconds(s.p999),
+    max: seconds(s.max),
+  };
+}
+
+function waitStats(histogram: LatencyHistogram, waited: number): WaitStats {
+  const s = histogram.summary();
+  return {
+    mean: seconds(s.mean),
+    p50: seconds(s.p50),
+    p99: seconds(s.p99),
+    probWait: s.count === 0 ? 0 : waited / s.count,
+  };
+}
+
+/** @internal Assembles the report from the kernel's streaming statistics. */
+export function buildReport(input: {
+  seed: number;
+  strategy: string;
+  simulatedMs: number;
+  measuredMs: number;
+  wallMs: number;
+  counts: OutcomeCounts;
+  latency: LatencyHistogram;
+  wait: LatencyHistogram;
+  waited: number;
+  byPriority: ReadonlyArray<{
+    priority: Priority;
+    latency: LatencyHistogram;
+    wait: LatencyHistogram;
+    completed: number;
+    waited: number;
+  }>;
+  queueDepth: { mean: number; max: number };
+  utilization: readonly number[];
+  completedPerAgent: readonly number[];
+  traceHash: string;
+}): SimReport {
+  const utilizationMean =
+    input.utilization.length === 0
+      ? 0
+      : input.utilization.reduce((a, b) => a + b, 0) / input.utilization.length;
+  return {
+    seed: input.seed,
+    strategy: input.strategy,
+    simulatedTime: seconds(input.simulatedMs),
+    wallMs: Math.round(input.wallMs),
+    tasks: { ...input.counts },
+    latency: latencyStats(input.latency),
+    wait: waitStats(input.wait, input.waited),
+    byPriority: Object.fromEntries(
+      input.byPriority.map((b) => [
+        b.priority,
+        { latency: latencyStats(b.latency), wait: waitStats(b.wait, b.waited), completed: b.completed },
+      ]),
+    ) as SimReport['byPriority'],
+    throughput: input.latency.count / seconds(input.measuredMs),
+    utilization: { mean: utilizationMean, perAgent: [...input.utilization] },
+    queueDepth: { ...input.queueDepth },
+    fairness: jainFairness(input.completedPerAgent),
+    traceHash: input.traceHash,
+  };
+}

@@ -1,0 +1,39 @@
+import { exponential } from '@flotilla/core';
+import type { Workload } from '../../src/workload/workload.js';
+
+/** A minimal Poisson source for kernel tests (the full workloads live in src/workload). */
+export function poissonArrivals(ratePerSec: number, type: string): Workload {
+  const gap = exponential({ mean: 1000 / ratePerSec });
+  return {
+    name: 'poisson',
+    start(context, rng) {
+      const next = (): void => {
+        if (!context.active()) return;
+        context.submit({ type, priority: 'medium' });
+        context.at(context.now() + gap.sample(rng), next);
+      };
+      context.at(gap.sample(rng), next);
+    },
+  };
+}
+
+/** Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = λ/μ. */
+export function erlangC(servers: number, offeredLoad: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < servers; k++) {
+    term *= offeredLoad / k;
+    sum += term;
+  }
+  const last = (term * offeredLoad) / servers / (1 - offeredLoad / servers);
+  return last / (sum + last);
+}
+
+/** Mean and 95% half-width (Student t) of independent replications. */
+export function confidence(values: readonly number[]): { mean: number; halfWidth: number } {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
+  const t975: Record<number, number> = { 5: 2.776, 6: 2.571, 8: 2.365, 10: 2.262, 12: 2.201 };
+  return { mean, halfWidth: ((t975[n] ?? 2.0) * Math.sqrt(variance)) / Math.sqrt(n) };
+}
