@@ -1,1 +1,8 @@
-export {};
+/**
+ * @flotilla/sim — the deterministic simulator: the runtime's own delegation logic on a virtual clock,
+ * synthetic and recorded workloads, and the report.
+ *
+ * @packageDocumentation
+ */
+export * from './kernel/index.js';
+export * from './workload/index.js';

@@ -36,10 +36,19 @@ export class VirtualClock implements Clock {
 
   setTimer(delayMs: number, callback: () => void): TimerHandle {
     checkNumber('delayMs', delayMs, { min: 0 });
+    return this.setTimerAt(this.current + delayMs, callback);
+  }
+
+  /**
+   * Calls `callback` at exactly `atMs` (≥ now). A simulation that knows absolute times (a replayed trace)
+   * uses this rather than `setTimer(atMs - now())`, whose subtraction and re-addition could round.
+   */
+  setTimerAt(atMs: number, callback: () => void): TimerHandle {
+    checkNumber('atMs', atMs, { min: this.current });
     const slot = this.slots.allocate();
     if (slot < 0) throw new RangeError(`VirtualClock: more than ${SlotAllocator.MAX_SLOTS} pending timers`);
     this.callbacks[slot] = callback;
-    this.heap.push(slot, this.current + delayMs, this.sequence++);
+    this.heap.push(slot, atMs, this.sequence++);
     return this.slots.handleOf(slot) as unknown as TimerHandle;
   }
 

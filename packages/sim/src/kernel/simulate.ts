@@ -247,7 +247,7 @@ export function simulate(config: SimConfig): SimReport {
   const context: WorkloadContext = {
     now: () => clock.now(),
     at: (atMs, callback) => {
-      clock.setTimer(Math.max(0, atMs - clock.now()), () => {
+      clock.setTimerAt(Math.max(atMs, clock.now()), () => {
         events++;
         if (events > maxEvents) throw new RangeError(`simulation exceeded maxEvents (${maxEvents})`);
         callback();
