@@ -9,7 +9,6 @@ import {
   TimeWeightedGauge,
   VirtualClock,
   type Distribution,
-  type Priority,
   type RateLimiterOptions,
   type Rng,
   type StrategySpec,
