@@ -6,3 +6,5 @@
  */
 export * from './kernel/index.js';
 export * from './workload/index.js';
+export * from './scenario/index.js';
+export { toSimConfig, UNSUPPORTED_SCENARIO } from './run/to-sim-config.js';

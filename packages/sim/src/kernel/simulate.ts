@@ -207,7 +207,8 @@ export function simulate(config: SimConfig): SimReport {
       typeof spec.service === 'function'
         ? spec.service(record.arrival, serviceRng)
         : spec.service.sample(serviceRng);
-    const serviceMs = demandMs / agent.speed;
+    // A normal distribution can draw below zero; time cannot run backwards.
+    const serviceMs = Math.max(0, demandMs) / agent.speed;
     agent.busyMs += serviceMs;
     if (record.counted) {
       const waitedMs = nowMs - record.task.createdAt;

@@ -1,0 +1,322 @@
+import type {
+  BreakerWindowSpec,
+  DistributionSpec,
+  JitterMode,
+  OverflowPolicy,
+  Priority,
+  RateLimiterOptions,
+  StrategySpec,
+} from '@flotilla/core';
+
+/**
+ * The resolved scenario: every field checked, every default applied, every time in **milliseconds**
+ * (fields named `…Ms`), rates per second (`…PerSec`), distributions as core `DistributionSpec`s already
+ * scaled to milliseconds (pass them straight to `createDistribution`). Plain frozen data, so it can be
+ * sent to a worker thread or written to a report.
+ *
+ * @example
+ * ```ts
+ * const scenario = loadScenario('examples/failover/scenario.yaml');
+ * const service = createDistribution(scenario.agents[0].service.spec); // ms
+ * ```
+ */
+export interface Scenario {
+  /** Where the scenario came from: the file path, or the `origin` given to `parseScenario`. */
+  readonly origin: string;
+  readonly name: string | undefined;
+  readonly description: string | undefined;
+  /** Seed of every random stream of the run. Default 1. */
+  readonly seed: number;
+  /** When the run ends. */
+  readonly stop: RunLimit;
+  /** The first part of the run, left out of the statistics; same kind as `stop` and smaller. Default none. */
+  readonly warmup: RunLimit | undefined;
+  /** Core's strategy spec (`latency-ewma`'s `decayMs` in ms). Default `least-connections`. */
+  readonly strategy: StrategySpec;
+  readonly agents: readonly AgentTypeScenario[];
+  readonly workload: readonly WorkloadScenario[];
+  /** The central queue of each agent type. */
+  readonly queue: QueueScenario;
+  readonly retries: RetriesScenario;
+  readonly timeouts: TimeoutsScenario;
+  /** One breaker per agent; `undefined` when off (the default). */
+  readonly breakers: BreakersScenario | undefined;
+  readonly faults: readonly FaultScenario[];
+  /** One autoscaler per listed type; empty when off (the default). */
+  readonly autoscaling: readonly AutoscalingScenario[];
+  readonly metrics: { readonly perTask: boolean };
+}
+
+/** A run limit: tasks submitted, or simulated time. */
+export type RunLimit =
+  { readonly kind: 'tasks'; readonly tasks: number } | { readonly kind: 'time'; readonly timeMs: number };
+
+/** One agent type. Agents are named `<type>-<index>`, indices from 0. */
+export interface AgentTypeScenario {
+  readonly type: string;
+  /** Agents at the start. Default 1. */
+  readonly count: number;
+  /** Tasks one agent runs at once. Default 1. */
+  readonly capacity: number;
+  /** Tasks assigned beyond capacity: 0 = pull (default), `Infinity` = dispatch on arrival (`unbounded`). */
+  readonly queueLimit: number;
+  readonly service: ServiceModel;
+  /** Speed factors; see {@link agentSpeed}. */
+  readonly speed: AgentSpeed;
+  /** Default none. */
+  readonly capabilities: readonly string[];
+  /** Weight for weighted strategies. Default the capacity. */
+  readonly weight: number;
+  /** Core's rate limiter options (`intervalMs`), for the whole type; `undefined` when none. */
+  readonly rateLimit: RateLimiterOptions | undefined;
+}
+
+/**
+ * How long a task takes on an agent of speed 1, ms: a distribution, or `baseMs + perOutputTokenMs ·
+ * outputTokens + perInputTokenMs · inputTokens`. An agent of speed `s` takes `1/s` of that.
+ */
+export type ServiceModel =
+  | { readonly kind: 'distribution'; readonly spec: DistributionSpec }
+  | {
+      readonly kind: 'tokens';
+      readonly baseMs: number;
+      readonly perOutputTokenMs: number;
+      readonly perInputTokenMs: number;
+    };
+
+/**
+ * Per-agent speed factors: agent `i` of the type runs at `perAgent[i]`, or `base` past the list (agents
+ * the autoscaler adds included). `speed: 2` gives `{ base: 2, perAgent: [] }`; `speed: [1, 0.5]` gives
+ * `{ base: 1, perAgent: [1, 0.5] }`. Default `{ base: 1, perAgent: [] }`.
+ */
+export interface AgentSpeed {
+  readonly base: number;
+  readonly perAgent: readonly number[];
+}
+
+/** One stream of tasks into one agent type. */
+export interface WorkloadScenario {
+  /** The agent type the tasks go to (default: the only type, when there is one). */
+  readonly type: string;
+  readonly arrivals: ArrivalsScenario;
+  /** Probability of each priority, summing to 1. `priority: medium` (the default) gives `{ medium: 1, … 0 }`. */
+  readonly priority: Readonly<Record<Priority, number>>;
+  /** Probability of each tenant, summing to 1; `undefined` when not set (every task in tenant `default`). */
+  readonly tenants: Readonly<Record<string, number>> | undefined;
+  /** Number of distinct random affinity keys, `'trace'` (Mooncake `hash_ids`), or `undefined` for none. */
+  readonly affinityKeys: number | 'trace' | undefined;
+  /** Capabilities every task requires. Default none. */
+  readonly capabilities: readonly string[];
+  /** Token counts per task (unitless specs); `undefined` unless set. Traces carry their own sizes. */
+  readonly tokens:
+    { readonly input: DistributionSpec | undefined; readonly output: DistributionSpec } | undefined;
+  /**
+   * Units charged to cost rate limits per task: a number, or `'tokens'` (input + output). Default `'tokens'`
+   * when tasks have sizes (a trace, or `tokens`), else 1.
+   */
+  readonly cost: number | 'tokens';
+}
+
+/** An arrival process. Rates per simulated second, times in ms. */
+export type ArrivalsScenario =
+  | { readonly process: 'poisson'; readonly ratePerSec: number }
+  | {
+      /** MMPP-2: exponential on and off periods, Poisson arrivals at the period's rate. */
+      readonly process: 'bursty';
+      readonly rateOnPerSec: number;
+      readonly rateOffPerSec: number;
+      readonly meanOnMs: number;
+      readonly meanOffMs: number;
+    }
+  | {
+      /** Poisson with rate `meanRatePerSec · (1 + amplitude · sin(2π (t + phaseMs) / periodMs))`. */
+      readonly process: 'diurnal';
+      readonly meanRatePerSec: number;
+      readonly amplitude: number;
+      readonly periodMs: number;
+      readonly phaseMs: number;
+    }
+  | { readonly process: 'closed'; readonly clients: number; readonly thinkTime: DistributionSpec }
+  | TraceArrivals;
+
+/** Replay of a recorded trace. */
+export interface TraceArrivals {
+  readonly process: 'trace';
+  /** As written: a named source (`azure-code`, `azure-conv`, `mooncake`) or a path. */
+  readonly source: string;
+  /** Absolute path of the file. */
+  readonly path: string;
+  /** `azure-csv`: TIMESTAMP, ContextTokens, GeneratedTokens. `mooncake-jsonl`: timestamp (ms), lengths, hash_ids. */
+  readonly format: TraceFileFormat;
+  /** Multiplies trace times (0.5 replays twice as fast). Default 1. */
+  readonly timeScale: number;
+  /** Records replayed at most; `undefined` for the whole trace. */
+  readonly maxTasks: number | undefined;
+}
+
+/** The file formats a trace can have, told apart by extension (`.csv`, `.jsonl`). */
+export type TraceFileFormat = 'azure-csv' | 'mooncake-jsonl';
+
+/** The central queue of each agent type and its backpressure, with the runtime's defaults. */
+export interface QueueScenario {
+  /** Default 1,000,000. */
+  readonly maxDepth: number;
+  /** Default `reject-new`. */
+  readonly overflow: OverflowPolicy;
+  /** Default `undefined` (strict priority). */
+  readonly agingMs: number | undefined;
+  /** Default `undefined` (off). */
+  readonly fairShare: { readonly weights: Readonly<Record<string, number>> } | undefined;
+  /** Default `max(1, floor(0.8 · maxDepth))`, as the runtime. */
+  readonly highWatermark: number;
+  /** Default `floor(0.75 · highWatermark)`, as the runtime. */
+  readonly lowWatermark: number;
+  /** Default `['low']`. */
+  readonly shedPriorities: readonly Priority[];
+}
+
+/** Retries: core's `RetryPolicyOptions` with every field set. */
+export interface RetriesScenario {
+  /** Default 1 (no retries). */
+  readonly maxAttempts: number;
+  /** Default 100 ms. */
+  readonly baseDelayMs: number;
+  /** Default 10,000 ms. */
+  readonly maxDelayMs: number;
+  /** Default 2. */
+  readonly multiplier: number;
+  /** Default `full`. */
+  readonly jitter: JitterMode;
+  /** Default none. */
+  readonly nonRetryableCodes: readonly string[];
+}
+
+/** Per-task defaults; `undefined` = none (the default). */
+export interface TimeoutsScenario {
+  readonly ttlMs: number | undefined;
+  readonly timeoutMs: number | undefined;
+}
+
+/** A breaker per agent, as the runtime's `FleetOptions.breaker`. */
+export interface BreakersScenario {
+  /** Core's window spec, ms. */
+  readonly window: BreakerWindowSpec;
+  /** Default 5,000 ms. */
+  readonly openDurationMs: number;
+  /** Default 1. */
+  readonly halfOpenProbes: number;
+  /** Default 50. */
+  readonly maxEjectionPercent: number;
+}
+
+/** One autoscaler: the runtime's `AutoscalerConfig` fields, plus how often it decides. */
+export interface AutoscalingScenario {
+  readonly type: string;
+  readonly minAgents: number;
+  readonly maxAgents: number;
+  /** Default 0.7. */
+  readonly targetUtilization: number;
+  /** Default `Infinity` (scale on utilization only). */
+  readonly scaleUpQueuePerAgent: number;
+  /** Default 0.1. */
+  readonly hysteresis: number;
+  /** Default 30,000 ms. */
+  readonly cooldownMs: number;
+  /** Default 5,000 ms. */
+  readonly evaluateEveryMs: number;
+  /** Default 1. */
+  readonly step: number;
+}
+
+/** One agent, named `<type>-<index>`. */
+export interface AgentRef {
+  readonly id: string;
+  readonly type: string;
+  readonly index: number;
+}
+
+/** The agents a fault hits: all of the type, the first `count` (indices 0…count−1), or a list. */
+export type AgentSelection =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'first'; readonly count: number }
+  | { readonly kind: 'list'; readonly agents: readonly AgentRef[] };
+
+/** Agents of one type. */
+export interface FaultTarget {
+  readonly type: string;
+  readonly agents: AgentSelection;
+}
+
+/** A time window of a fault, ms since the start; `toMs` is `Infinity` for "until the end". */
+export interface FaultWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** A fault. */
+export type FaultScenario =
+  | {
+      readonly kind: 'crash';
+      readonly target: FaultTarget;
+      /** Once at `atMs`, or for each agent at exponential intervals of mean `meanIntervalMs` of uptime. */
+      readonly when:
+        | { readonly kind: 'at'; readonly atMs: number }
+        | { readonly kind: 'rate'; readonly meanIntervalMs: number };
+      /** `Infinity` for `never`. Default 5,000 ms. */
+      readonly restartDelayMs: number;
+    }
+  | ({
+      readonly kind: 'errors';
+      readonly target: FaultTarget;
+      readonly probability: number;
+      /** Default `TRANSIENT`. */
+      readonly code: string;
+    } & FaultWindow)
+  | ({ readonly kind: 'slowdown'; readonly target: FaultTarget; readonly factor: number } & FaultWindow)
+  | ({
+      readonly kind: 'rate-limit-429';
+      readonly target: FaultTarget;
+      readonly probability: number;
+      /** Default `RATE_LIMITED`. */
+      readonly code: string;
+    } & FaultWindow)
+  | {
+      readonly kind: 'network';
+      /** One-way delay of each message, ms; `undefined` for none. */
+      readonly delay: DistributionSpec | undefined;
+      /** Extra uniform delay in `[0, jitterMs)`. Default 0. */
+      readonly jitterMs: number;
+      /** Default 0. */
+      readonly lossRate: number;
+      readonly partitions: readonly NetworkPartition[];
+    };
+
+/** Agents cut off from the delegator during a window. */
+export interface NetworkPartition extends FaultWindow {
+  /** All agents, the first `count` of each type, or a list. */
+  readonly agents: AgentSelection;
+}
+
+/**
+ * The speed factor of agent `index` of an agent type.
+ *
+ * @example
+ * ```ts
+ * agentSpeed(scenario.agents[0], 2); // 0.5 with speed: [1, 1, 0.5]
+ * ```
+ */
+export function agentSpeed(agentType: Pick<AgentTypeScenario, 'speed'>, index: number): number {
+  return agentType.speed.perAgent[index] ?? agentType.speed.base;
+}
+
+/**
+ * The id of agent `index` of `type`, as faults name it.
+ *
+ * @example
+ * ```ts
+ * agentId('worker', 3); // "worker-3"
+ * ```
+ */
+export function agentId(type: string, index: number): string {
+  return `${type}-${index}`;
+}
