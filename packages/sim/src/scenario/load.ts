@@ -18,7 +18,7 @@ const MAX_ALIAS_COUNT = 100;
 export interface ScenarioOptions {
   /**
    * Directory of the named traces (`azure-code`, `azure-conv`, `mooncake`). Default: `$FLOTILLA_TRACES`,
-   * else `../shared/data/traces` from the repository root (the nearest directory above the scenario file,
+   * else the repository's `data/traces` (or `../shared/data/traces` beside it) from the repository root (the nearest directory above the scenario file,
    * or the current directory, that holds `pnpm-workspace.yaml`).
    */
   readonly tracesDir?: string;

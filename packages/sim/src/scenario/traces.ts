@@ -45,12 +45,12 @@ export function findRepositoryRoot(fromDir: string): string | undefined {
 
 /**
  * Where the named traces live: `explicit` if given, else `$FLOTILLA_TRACES` (relative to the current
- * directory), else `../shared/data/traces` from the repository root found above `fromDir`; `undefined`
- * when none applies.
+ * directory), else the repository's own `data/traces` (or `../shared/data/traces` beside the repository)
+ * from the repository root found above `fromDir`; `undefined` when none applies.
  *
  * @example
  * ```ts
- * locateTracesDir({ fromDir: '/work/main/examples/llm' }); // "/work/shared/data/traces"
+ * locateTracesDir({ fromDir: '/work/main/examples/llm' }); // "/work/main/data/traces"
  * ```
  */
 export function locateTracesDir(options: {
@@ -62,7 +62,10 @@ export function locateTracesDir(options: {
   const fromEnv = (options.env ?? process.env)[TRACES_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
   const root = findRepositoryRoot(options.fromDir);
-  return root === undefined ? undefined : resolve(root, '..', 'shared', 'data', 'traces');
+  if (root === undefined) return undefined;
+  // The traces ship with the repository (data/traces); a checkout beside the shared data set also works.
+  const bundled = resolve(root, 'data', 'traces');
+  return existsSync(bundled) ? bundled : resolve(root, '..', 'shared', 'data', 'traces');
 }
 
 /** Where a trace `source` points, or why it cannot be used. */

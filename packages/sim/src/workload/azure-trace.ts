@@ -42,7 +42,7 @@ const COLUMNS = ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens'] as const;
  * @example
  * ```ts
  * const workload = azureTraceWorkload({
- *   path: '../shared/data/traces/AzureLLMInferenceTrace_conv.csv',
+ *   path: 'data/traces/AzureLLMInferenceTrace_conv.csv',
  *   timeScale: 2, // twice as fast: about 11 requests per simulated second
  *   mix: { type: 'llm', priority: 'medium' },
  * });

@@ -51,7 +51,7 @@ interface MooncakeRow {
  * @example
  * ```ts
  * const workload = mooncakeTraceWorkload({
- *   path: '../shared/data/traces/mooncake_conversation_trace.jsonl',
+ *   path: 'data/traces/mooncake_conversation_trace.jsonl',
  *   mix: { type: 'llm', priority: 'medium' },
  * });
  * // arrivals carry affinityKey "0" for every request whose prompt starts with block 0

@@ -9,7 +9,8 @@ import { mooncakeTraceWorkload } from '../../src/workload/mooncake-trace.js';
 import type { TraceWorkload } from '../../src/workload/trace-replay.js';
 import { gapsOf, meanAndVariance, runWorkload } from './fake-context.js';
 
-const TRACES = join(import.meta.dirname, '../../../../../shared/data/traces');
+// The traces ship with the repository (see data/traces/README.md).
+const TRACES = join(import.meta.dirname, '../../../../data/traces');
 const CODE = join(TRACES, 'AzureLLMInferenceTrace_code.csv');
 const CONV = join(TRACES, 'AzureLLMInferenceTrace_conv.csv');
 const MOONCAKE = join(TRACES, 'mooncake_conversation_trace.jsonl');
