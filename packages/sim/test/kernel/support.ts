@@ -1,15 +1,15 @@
-import { exponential } from '@flotilla/core';
+import { exponential, type Priority } from '@flotilla/core';
 import type { Workload } from '../../src/workload/workload.js';
 
 /** A minimal Poisson source for kernel tests (the full workloads live in src/workload). */
-export function poissonArrivals(ratePerSec: number, type: string): Workload {
+export function poissonArrivals(ratePerSec: number, type: string, priority: Priority = 'medium'): Workload {
   const gap = exponential({ mean: 1000 / ratePerSec });
   return {
     name: 'poisson',
     start(context, rng) {
       const next = (): void => {
         if (!context.active()) return;
-        context.submit({ type, priority: 'medium' });
+        context.submit({ type, priority });
         context.at(context.now() + gap.sample(rng), next);
       };
       context.at(gap.sample(rng), next);
