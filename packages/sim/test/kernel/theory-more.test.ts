@@ -56,4 +56,38 @@ describe('more queueing theory (95% intervals over independent replications)', (
       `${latency.mean} ± ${latency.halfWidth} vs ${expected}`,
     ).toBeLessThanOrEqual(latency.halfWidth);
   });
+
+  it('round robin on arrival gives each agent Erlang-n interarrivals: the E_n/M/1 mean wait', () => {
+    // n = 4 agents, λ = 3.2 in total, μ = 1. Agent k sees every 4th arrival: gaps are Erlang(4, λ). GI/M/1:
+    // σ solves σ = A*(μ(1 − σ)) with A*(s) = (λ/(λ + s))^n, and the mean wait is σ / (μ(1 − σ)).
+    const n = 4;
+    const lambda = 3.2;
+    let sigma = 0.5;
+    for (let i = 0; i < 500; i++) sigma = (lambda / (lambda + (1 - sigma))) ** n;
+    const expectedWait = sigma / (1 - sigma);
+    const reports = Array.from({ length: REPLICATIONS }, (_, i) =>
+      simulate({
+        seed: 4000 + i,
+        stop: { tasks: 60_000 },
+        warmup: { tasks: 6_000 },
+        strategy: 'round-robin',
+        agents: [
+          {
+            type: 'w',
+            count: n,
+            capacity: 1,
+            queueLimit: Number.POSITIVE_INFINITY,
+            service: exponential({ mean: 1000 }),
+          },
+        ],
+        workloads: [poissonArrivals(lambda, 'w')],
+      }),
+    );
+    // Mean latency = mean wait + mean service (1 s).
+    const latency = confidence(reports.map((r) => r.latency.mean));
+    expect(
+      Math.abs(latency.mean - (expectedWait + 1)),
+      `${latency.mean} ± ${latency.halfWidth} vs ${expectedWait + 1} (σ = ${sigma})`,
+    ).toBeLessThanOrEqual(latency.halfWidth);
+  });
 });
