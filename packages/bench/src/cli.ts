@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runCoreSuite } from './suites/core/suite.js';
 import { runRuntimeSuite } from './suites/runtime/suite.js';
+import { runSimSuite } from './suites/sim/suite.js';
 import type { SuiteReport } from './harness/report.js';
 
 const suites: Record<
@@ -11,6 +12,7 @@ const suites: Record<
 > = {
   core: runCoreSuite,
   runtime: runRuntimeSuite,
+  sim: runSimSuite,
 };
 
 const program = new Command()
