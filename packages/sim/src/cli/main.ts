@@ -51,6 +51,7 @@ program
   .command('demo')
   .description('the strategy race: every strategy on one seeded synthetic load')
   .allowUnknownOption()
+  .allowExcessArguments() // --seed and --tasks belong to the demo's own parser
   .action(async () => {
     process.argv.splice(2, 1); // the demo parses its own options
     await import('../demo/main.js');

@@ -66,4 +66,11 @@ describe('flotilla sim', () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('--strategy must be one of');
   });
+
+  it('runs the strategy race with its own --seed and --tasks', () => {
+    const result = run('demo', '--tasks', '500', '--seed', '3');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('500 tasks, seed 3');
+    expect(result.stdout).toContain('lowest mean latency');
+  });
 });
