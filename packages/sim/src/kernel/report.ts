@@ -1,15 +1,8 @@
-import { jainFairness, type LatencyHistogram, type Priority } from '@flotilla/core';
+import { jainFairness, type LatencyHistogram, type LatencySummary, type Priority } from '@flotilla/core';
 import type { OutcomeCounts } from './simulate.js';
 
-/** A latency distribution in the report, simulated seconds. */
-export interface LatencyStats {
-  readonly mean: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly p999: number;
-  readonly max: number;
-}
+/** A latency distribution in the report, in simulated seconds: core's `LatencySummary` without its count. */
+export type LatencyStats = Omit<LatencySummary, 'count'>;
 
 /** Waiting time (submit → start), simulated seconds; `probWait` is the share that waited at all. */
 export interface WaitStats {

@@ -1,10 +1,11 @@
+import type { ResolvedAutoscalerConfig } from '@flotilla/actors';
 import type {
   BreakerWindowSpec,
   DistributionSpec,
-  JitterMode,
   OverflowPolicy,
   Priority,
   RateLimiterOptions,
+  RetryPolicy,
   StrategySpec,
 } from '@flotilla/core';
 
@@ -175,21 +176,11 @@ export interface QueueScenario {
   readonly shedPriorities: readonly Priority[];
 }
 
-/** Retries: core's `RetryPolicyOptions` with every field set. */
-export interface RetriesScenario {
-  /** Default 1 (no retries). */
-  readonly maxAttempts: number;
-  /** Default 100 ms. */
-  readonly baseDelayMs: number;
-  /** Default 10,000 ms. */
-  readonly maxDelayMs: number;
-  /** Default 2. */
-  readonly multiplier: number;
-  /** Default `full`. */
-  readonly jitter: JitterMode;
-  /** Default none. */
-  readonly nonRetryableCodes: readonly string[];
-}
+/**
+ * Retries: core's `RetryPolicy`, every field set. Defaults: maxAttempts 1 (no retries), baseDelayMs 100,
+ * maxDelayMs 10,000, multiplier 2, jitter `full`, no non-retryable codes.
+ */
+export type RetriesScenario = RetryPolicy;
 
 /** Per-task defaults; `undefined` = none (the default). */
 export interface TimeoutsScenario {
@@ -209,24 +200,14 @@ export interface BreakersScenario {
   readonly maxEjectionPercent: number;
 }
 
-/** One autoscaler: the runtime's `AutoscalerConfig` fields, plus how often it decides. */
-export interface AutoscalingScenario {
-  readonly type: string;
-  readonly minAgents: number;
-  readonly maxAgents: number;
-  /** Default 0.7. */
-  readonly targetUtilization: number;
-  /** Default `Infinity` (scale on utilization only). */
-  readonly scaleUpQueuePerAgent: number;
-  /** Default 0.1. */
-  readonly hysteresis: number;
-  /** Default 30,000 ms. */
-  readonly cooldownMs: number;
-  /** Default 5,000 ms. */
+/**
+ * One autoscaler: the runtime's resolved `AutoscalerConfig` (its apply timeout left to the runtime's
+ * default), plus how often it decides. Defaults: targetUtilization 0.7, scaleUpQueuePerAgent `Infinity`
+ * (utilization only), hysteresis 0.1, cooldownMs 30,000, evaluateEveryMs 5,000, step 1.
+ */
+export type AutoscalingScenario = Omit<ResolvedAutoscalerConfig, 'applyTimeoutMs'> & {
   readonly evaluateEveryMs: number;
-  /** Default 1. */
-  readonly step: number;
-}
+};
 
 /** One agent, named `<type>-<index>`. */
 export interface AgentRef {
