@@ -82,7 +82,7 @@ export class AgentPool<
   readonly limiter: RateLimiter | undefined;
   readonly delegator: Actor<typeof delegatorMachine>;
   readonly agents = new Map<number, A>();
-  /** Ready-to-run tasks popped from the queue but held back by the rate limiter. */
+  /** One request object reused for every pick (strategies read it synchronously): dispatch allocates none. */
   private readonly request: PickRequest = { requiredMask: 0, affinityKey: undefined, nowMs: 0 };
   /** Until when the rate limiter holds tasks back (the autoscaler's "rate-limited" signal). */
   rateLimitedUntilMs = Number.NEGATIVE_INFINITY;
