@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './fleet/index.js';
+export * from './delegation/index.js';
 export * from './machines/index.js';
 export * from './transport/index.js';
 export { PROTOCOL_VERSION, type HostCommand, type HostEvent, type Batch } from './protocol/index.js';

@@ -5,14 +5,10 @@ import {
   checkNumber,
   checkPositive,
   ConfigError,
-  type BreakerWindowSpec,
   type Clock,
-  type OverflowPolicy,
-  type Priority,
   type RateLimiterOptions,
-  type RetryPolicyOptions,
-  type StrategySpec,
 } from '@flotilla/core';
+import type { DelegationOptions, PoolSpec } from '../delegation/delegation-options.js';
 import type { TaskHandler } from '../host/handler.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -36,62 +32,21 @@ export interface AgentTypeOptions {
   readonly weight?: number;
 }
 
-/** Options of `createFleet`. */
-export interface FleetOptions {
+/** Options of `createFleet`: the delegation's policies plus where agents run. */
+export interface FleetOptions extends DelegationOptions {
   readonly agents: readonly AgentTypeOptions[];
-  /** Balancing strategy for every type. Default `least-connections`. */
-  readonly strategy?: StrategySpec;
-  /** The central queue of each type. */
-  readonly queue?: {
-    readonly maxDepth?: number;
-    readonly overflow?: OverflowPolicy;
-    readonly agingMs?: number;
-    readonly fairShare?: { readonly weights?: Readonly<Record<string, number>> };
-    /** Backpressure: enter at this depth, leave at `lowWatermark`. Defaults 80% and 60% of maxDepth. */
-    readonly highWatermark?: number;
-    readonly lowWatermark?: number;
-    /** Priorities refused while in backpressure. Default `['low']`. */
-    readonly shedPriorities?: readonly Priority[];
-  };
-  /** Backoff between attempts (a task's `maxAttempts` says how many). */
-  readonly retry?: Omit<RetryPolicyOptions, 'maxAttempts'>;
-  /** Keep failed tasks for inspection and redrive (default on, at most 10,000). `false` to fail them outright. */
-  readonly deadLetter?: false | { readonly maxEntries?: number };
-  /** A circuit breaker per agent; off unless given. */
-  readonly breaker?: {
-    readonly window: BreakerWindowSpec;
-    readonly openDurationMs: number;
-    readonly halfOpenProbes?: number;
-    /** Envoy's max_ejection_percent: never eject more than this share of a type's agents. Default 50. */
-    readonly maxEjectionPercent?: number;
-  };
-  /** Restarts of a dead worker thread: at most `maxRestarts` within `withinMs`, then give up. */
-  readonly restart?: {
-    readonly maxRestarts?: number;
-    readonly withinMs?: number;
-    readonly backoffMs?: number;
-  };
   /** Worker threads for module agents. Default: the number of cores. */
   readonly threads?: number;
   /** Replaces the worker_threads transport for module agents (e.g. RabbitMQ). */
   readonly transport?: Transport;
   /** Default: the system clock. The simulator passes a virtual one. */
   readonly clock?: Clock;
-  /** Seed of the strategy and jitter randomness. Default: random (printed in `stats().seed`). */
-  readonly seed?: number;
 }
 
 /** Validated per-type options. */
-export interface ResolvedAgentType {
-  readonly type: string;
+export interface ResolvedAgentType extends PoolSpec {
   readonly module: string | undefined;
   readonly handler: TaskHandler | undefined;
-  readonly replicas: number;
-  readonly capacity: number;
-  readonly queueLimit: number;
-  readonly capabilities: readonly string[];
-  readonly rateLimit: RateLimiterOptions | undefined;
-  readonly weight: number | undefined;
 }
 
 /** Most agents per type: a limit on everything. */

@@ -6,10 +6,9 @@ import {
   type OutcomeKind,
   type Priority,
 } from '@flotilla/core';
-import type { Actor } from 'xstate';
-import type { agentMachine } from '../machines/agent-machine.js';
-import type { AgentPool, AgentRecord } from './agent-pool.js';
-import type { DeadLetterQueue } from './dead-letter.js';
+import type { AgentPool } from '../delegation/agent-pool.js';
+import type { DeadLetterQueue } from '../delegation/dead-letter.js';
+import type { DelegatedAgent, DelegatedTask } from '../delegation/delegated.js';
 
 /** One agent in `fleet.stats()`. */
 export interface AgentStats {
@@ -49,25 +48,23 @@ export function collectStats(input: {
   seed: number;
   clock: Clock;
   startedAtMs: number;
-  pools: readonly AgentPool[];
+  pools: readonly AgentPool<DelegatedTask, DelegatedAgent>[];
   outcomes: CounterSet<OutcomeKind>;
-  deadLetters: DeadLetterQueue;
-  agentsById: ReadonlyMap<
-    string,
-    { record: AgentRecord; pool: AgentPool; actor: Actor<typeof agentMachine> }
-  >;
+  deadLetters: DeadLetterQueue<unknown>;
+  agents: Iterable<DelegatedAgent>;
+  stateOf: (agent: DelegatedAgent) => string;
   inFlightRuns: number;
 }): FleetStats {
   const elapsedMs = Math.max(1, input.clock.now() - input.startedAtMs);
   const types: Record<string, TypeStats> = {};
+  const all = [...input.agents];
   for (const pool of input.pools) {
     const agents: AgentStats[] = [];
-    for (const entry of input.agentsById.values()) {
-      if (entry.pool !== pool) continue;
-      const agent = entry.record;
+    for (const agent of all) {
+      if (agent.type !== pool.spec.type) continue;
       agents.push({
         id: agent.id,
-        state: String(entry.actor.getSnapshot().value),
+        state: input.stateOf(agent),
         load: pool.table.loadOf(agent.slot),
         running: agent.running,
         capacity: pool.spec.capacity,

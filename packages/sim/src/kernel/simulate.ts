@@ -1,4 +1,9 @@
-import { AgentPool, type FleetOptions, type PoolAgent, type PooledTask } from '@flotilla/actors';
+import {
+  Delegation,
+  type AutoscaleOptions,
+  type DelegationOptions,
+  type FleetOptions,
+} from '@flotilla/actors';
 import {
   createRng,
   createTask,
@@ -8,15 +13,17 @@ import {
   systemClock,
   TimeWeightedGauge,
   VirtualClock,
-  type Distribution,
   type RateLimiterOptions,
-  type Rng,
   type StrategySpec,
   type Task,
+  type TaskOutcome,
 } from '@flotilla/core';
-import type { Arrival, Workload, WorkloadContext } from '../workload/workload.js';
-import { TraceHash } from './trace-hash.js';
+import type { Workload, WorkloadContext } from '../workload/workload.js';
+import { scheduleCrashes } from './crashes.js';
+import type { SimFault } from './faults.js';
 import { buildReport, type SimReport } from './report.js';
+import { SimExecutor, type ServiceTime, type SimAgent, type SimTask } from './sim-executor.js';
+import { TraceHash } from './trace-hash.js';
 
 /** One agent type of a simulation; times in simulated milliseconds. */
 export interface SimAgentType {
@@ -26,12 +33,18 @@ export interface SimAgentType {
   /** 0: pull from the central queue; `Infinity`: dispatch on arrival. */
   readonly queueLimit: number;
   /** Service time on a speed-1 agent: a distribution (ms), or a function of the arrival (size-based). */
-  readonly service: Distribution | ((arrival: Arrival, rng: Rng) => number);
+  readonly service: ServiceTime;
   /** Speed factor per agent (service time ÷ speed); missing entries are 1. */
   readonly speeds?: readonly number[];
   readonly capabilities?: readonly string[];
   readonly weight?: number;
   readonly rateLimit?: RateLimiterOptions;
+}
+
+/** An autoscaler of one agent type in a simulation. */
+export interface SimAutoscaler {
+  readonly type: string;
+  readonly options: AutoscaleOptions;
 }
 
 /** A simulation, all times in simulated milliseconds (a scenario file resolves to this). */
@@ -45,23 +58,18 @@ export interface SimConfig {
   readonly agents: readonly SimAgentType[];
   readonly workloads: readonly Workload[];
   readonly queue?: FleetOptions['queue'];
-  /** Per-task defaults. */
+  /** Per-task defaults: time to live while waiting, deadline per attempt, attempts. */
   readonly ttlMs?: number;
+  readonly timeoutMs?: number;
+  readonly maxAttempts?: number;
+  /** The runtime's policies: backoff between attempts, breakers, restarts of lost agents. */
+  readonly retry?: DelegationOptions['retry'];
+  readonly breaker?: DelegationOptions['breaker'];
+  readonly restart?: DelegationOptions['restart'];
+  readonly faults?: readonly SimFault[];
+  readonly autoscalers?: readonly SimAutoscaler[];
   /** A bound on events processed: a runaway scenario ends with an error, not a hung process. */
   readonly maxEvents?: number;
-}
-
-interface SimTask extends PooledTask {
-  readonly index: number;
-  readonly arrival: Arrival;
-  readonly counted: boolean;
-  readonly onDone: (() => void) | undefined;
-  startedAtMs: number;
-}
-
-interface SimAgent extends PoolAgent<SimTask> {
-  readonly speed: number;
-  readonly capacity: number;
 }
 
 /** Counts of the terminal outcomes (and submissions), for the report. */
@@ -75,10 +83,20 @@ export interface OutcomeCounts {
   cancelled: number;
 }
 
+const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
+  completed: 1,
+  expired: 2,
+  rejected: 3,
+  failed: 5,
+  'dead-lettered': 6,
+  cancelled: 7,
+};
+
 /**
- * Runs a simulation to its end and reports. The delegation logic is the runtime's own: each agent type is
- * an `AgentPool` from @flotilla/actors (central queue, strategy, rate limiter, agents' local queues and
- * the delegator machine), driven by a `VirtualClock` instead of worker threads. Every random draw comes
+ * Runs a simulation to its end and reports. The delegation logic is the runtime's own: a `Delegation`
+ * from @flotilla/actors (central queues, strategies, rate limiters, retries, timeouts,
+ * breakers, dead letters, agent machines and autoscalers), driven by a `VirtualClock` and simulated agents
+ * ({@link SimExecutor}) instead of worker threads. Every random draw comes
  * from a named stream forked from the one seed (arrivals, service, strategy), so the same config gives the
  * same report, event for event (`traceHash`), and adding one workload does not shift another's arrivals.
  *
@@ -96,7 +114,6 @@ export function simulate(config: SimConfig): SimReport {
   const wallStartMs = systemClock.now();
   const clock = new VirtualClock();
   const rng = createRng(config.seed);
-  const serviceRng = rng.fork('service');
   const hash = new TraceHash();
   const counts: OutcomeCounts = {
     submitted: 0,
@@ -123,140 +140,123 @@ export function simulate(config: SimConfig): SimReport {
   let nextTask = 0;
   let events = 0;
   const maxEvents = config.maxEvents ?? 1e9;
-  const agentsOf: SimAgent[][] = [];
 
-  const pools = config.agents.map((spec, typeIndex) => {
-    const pool: AgentPool<SimTask, SimAgent> = new AgentPool<SimTask, SimAgent>(
-      {
-        type: spec.type,
-        module: undefined,
-        handler: undefined,
-        replicas: spec.count,
-        capacity: spec.capacity,
-        queueLimit: spec.queueLimit,
-        capabilities: spec.capabilities ?? [],
-        rateLimit: spec.rateLimit,
-        weight: spec.weight,
-      },
-      {
-        agents: [],
-        strategy: config.strategy,
-        ...(config.queue === undefined ? {} : { queue: config.queue }),
-      },
-      clock,
-      rng,
-      (record) => settle(record, 'expired'),
-      (record, agent, nowMs) => start(spec, pool, record, agent, nowMs),
-    );
-    const agents: SimAgent[] = [];
-    for (let i = 0; i < spec.count; i++) {
-      const slot = pool.table.add({
-        id: `${spec.type}-${i}`,
-        capacity: spec.capacity,
-        queueLimit: spec.queueLimit,
-        ...(spec.capabilities === undefined ? {} : { capabilities: spec.capabilities }),
-        ...(spec.weight === undefined ? {} : { weight: spec.weight }),
-      });
-      const agent: SimAgent = {
-        id: `${spec.type}-${i}`,
-        slot,
-        draining: false,
-        running: 0,
-        local: [],
-        completed: 0,
-        busyMs: 0,
-        speed: spec.speeds?.[i] ?? 1,
-        capacity: spec.capacity,
-      };
-      pool.agents.set(slot, agent);
-      agents.push(agent);
-    }
-    agentsOf[typeIndex] = agents;
-    return pool;
-  });
-  const poolByType = new Map(
-    config.agents.map((spec, i) => [spec.type, pools[i] as AgentPool<SimTask, SimAgent>]),
-  );
-  const totalDepth = (): number => pools.reduce((sum, pool) => sum + pool.queue.size, 0);
-
-  const settle = (record: SimTask, outcome: 'completed' | 'expired' | 'rejected'): void => {
-    if (outcome === 'completed') counts.completed++;
-    else if (outcome === 'expired') counts.expired++;
-    else counts.rejected++;
-    record.place = 'done';
-    hash.add(
-      clock.now(),
-      outcome === 'completed' ? 1 : outcome === 'expired' ? 2 : 3,
-      record.index,
-      record.agent?.slot ?? -1,
-    );
-    record.onDone?.();
+  // End-of-event work (coalesced pumps, agent starts): the simulator's turn of the event loop.
+  const deferred: Array<() => void> = [];
+  const defer = (callback: () => void): void => {
+    deferred.push(callback);
+  };
+  const flush = (): void => {
+    for (let i = 0; i < deferred.length; i++) (deferred[i] as () => void)();
+    deferred.length = 0;
   };
 
-  const start = (
-    spec: SimAgentType,
-    pool: AgentPool<SimTask, SimAgent>,
-    record: SimTask,
-    agent: SimAgent,
-    nowMs: number,
-  ): void => {
-    record.place = 'running';
-    record.startedAtMs = nowMs;
-    agent.running++;
-    const demandMs =
-      typeof spec.service === 'function'
-        ? spec.service(record.arrival, serviceRng)
-        : spec.service.sample(serviceRng);
-    // A normal distribution can draw below zero; time cannot run backwards.
-    const serviceMs = Math.max(0, demandMs) / agent.speed;
-    agent.busyMs += serviceMs;
-    if (record.counted) {
-      const waitedMs = nowMs - record.task.createdAt;
-      wait.record(waitedMs);
-      const bucket = byPriority[priorityLevel(record.task.priority)] as (typeof byPriority)[number];
-      bucket.wait.record(waitedMs);
-      if (waitedMs > 0) {
-        waited++;
-        bucket.waited++;
-      }
-    }
+  const faults = config.faults ?? [];
+  const executor = new SimExecutor(
+    clock,
+    config.agents.map((spec) => ({
+      type: spec.type,
+      capacity: spec.capacity,
+      service: spec.service,
+      speeds: spec.speeds,
+    })),
+    faults,
+    rng.fork('service'),
+    rng.fork('faults'),
+    defer,
+  );
+  const delegation = new Delegation<SimTask, SimAgent>({
+    types: config.agents.map((spec) => ({
+      type: spec.type,
+      replicas: spec.count,
+      capacity: spec.capacity,
+      queueLimit: spec.queueLimit,
+      capabilities: spec.capabilities ?? [],
+      rateLimit: spec.rateLimit,
+      weight: spec.weight,
+    })),
+    options: {
+      strategy: config.strategy,
+      ...(config.queue === undefined ? {} : { queue: config.queue }),
+      ...(config.retry === undefined ? {} : { retry: config.retry }),
+      ...(config.breaker === undefined ? {} : { breaker: config.breaker }),
+      ...(config.restart === undefined ? {} : { restart: config.restart }),
+    },
+    clock,
+    seed: config.seed,
+    executor,
+    defer,
+    hooks: {
+      settled: (record, outcome) => settled(record, outcome),
+      started: (record, agent) => started(record, agent),
+      decision: () => undefined,
+    },
+  });
+  executor.attach(delegation);
+  const pools = [...delegation.pools.values()];
+  const totalDepth = (): number => {
+    let depth = 0;
+    for (const pool of pools) depth += pool.queue.size;
+    return depth;
+  };
+
+  const started = (record: SimTask, agent: SimAgent): void => {
+    const nowMs = record.startedAtMs;
     hash.add(nowMs, 4, agent.slot, record.index);
-    clock.setTimer(serviceMs, () => {
-      events++;
-      const now = clock.now();
-      agent.running--;
-      agent.completed++;
-      pool.table.release(agent.slot);
-      pool.table.recordLatency(agent.slot, serviceMs, now);
-      if (record.counted) {
-        const latencyMs = now - record.task.createdAt;
-        latency.record(latencyMs);
-        const bucket = byPriority[priorityLevel(record.task.priority)];
-        if (bucket !== undefined) {
+    if (!record.counted || record.task.attempt !== 1) return; // wait: submission to first start
+    const waitedMs = nowMs - record.task.createdAt;
+    wait.record(waitedMs);
+    const bucket = byPriority[priorityLevel(record.task.priority)] as (typeof byPriority)[number];
+    bucket.wait.record(waitedMs);
+    if (waitedMs > 0) {
+      waited++;
+      bucket.waited++;
+    }
+  };
+
+  const settled = (record: SimTask, outcome: TaskOutcome): void => {
+    const nowMs = clock.now();
+    switch (outcome.kind) {
+      case 'completed': {
+        counts.completed++;
+        if (record.counted) {
+          const latencyMs = nowMs - record.task.createdAt;
+          latency.record(latencyMs);
+          const bucket = byPriority[priorityLevel(record.task.priority)] as (typeof byPriority)[number];
           bucket.latency.record(latencyMs);
           bucket.completed++;
         }
+        break;
       }
-      settle(record, 'completed');
-      pool.startNextLocal(agent);
-      pool.pump();
-      queueDepth.set(totalDepth(), now);
-    });
+      case 'expired':
+        counts.expired++;
+        break;
+      case 'rejected':
+        counts.rejected++;
+        break;
+      case 'failed':
+        counts.failed++;
+        break;
+      case 'dead-lettered':
+        counts.deadLettered++;
+        break;
+      case 'cancelled':
+        counts.cancelled++;
+        break;
+    }
+    hash.add(nowMs, OUTCOME_CODE[outcome.kind], record.index, record.agent?.slot ?? -1);
+    record.onDone?.();
   };
 
   const context: WorkloadContext = {
     now: () => clock.now(),
     at: (atMs, callback) => {
-      clock.setTimerAt(Math.max(atMs, clock.now()), () => {
-        events++;
-        if (events > maxEvents) throw new RangeError(`simulation exceeded maxEvents (${maxEvents})`);
-        callback();
-      });
+      clock.setTimerAt(Math.max(atMs, clock.now()), callback);
     },
     active: () => admitting,
     submit: (arrival, onDone) => {
       if (!admitting) return;
-      const pool = poolByType.get(arrival.type);
+      const pool = delegation.poolOf(arrival.type);
       if (pool === undefined)
         throw new RangeError(`workload submits type "${arrival.type}", which no agent serves`);
       const nowMs = clock.now();
@@ -276,6 +276,8 @@ export function simulate(config: SimConfig): SimReport {
           ...(arrival.tenant === undefined ? {} : { tenant: arrival.tenant }),
           ...(arrival.affinityKey === undefined ? {} : { affinityKey: arrival.affinityKey }),
           ...(config.ttlMs === undefined ? {} : { ttlMs: config.ttlMs }),
+          ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+          ...(config.maxAttempts === undefined ? {} : { maxAttempts: config.maxAttempts }),
         },
         { id: `t${index}`, nowMs },
       );
@@ -283,38 +285,57 @@ export function simulate(config: SimConfig): SimReport {
         index,
         task,
         arrival,
+        pool,
         requiredMask: 0,
         place: 'queued',
         queueHandle: -1,
         agent: undefined,
+        runId: 0,
+        startedAtMs: 0,
+        timer: undefined,
+        probe: false,
+        livePrev: undefined,
+        liveNext: undefined,
         counted: counting,
         onDone,
-        startedAtMs: 0,
       };
       hash.add(nowMs, 0, priorityLevel(arrival.priority), index);
-      if (!pool.enqueue(record, (shed) => settle(shed, 'rejected'))) settle(record, 'rejected');
-      else pool.pump();
-      queueDepth.set(totalDepth(), nowMs);
+      delegation.submit(record);
       const stop = config.stop;
       if ('tasks' in stop ? counts.submitted >= stop.tasks : nowMs >= stop.timeMs) admitting = false;
     },
   };
 
+  delegation.roster.start();
+  for (const autoscaler of config.autoscalers ?? [])
+    delegation.roster.autoscale(autoscaler.type, autoscaler.options);
+  scheduleCrashes(faults, clock, rng.fork('crashes'), delegation);
   const workloadRng = rng.fork('workload');
   config.workloads.forEach((workload, i) =>
     workload.start(context, workloadRng.fork(`${i}-${workload.name}`)),
   );
   if ('timeMs' in config.stop) {
-    const stopAtMs = config.stop.timeMs;
-    clock.setTimer(stopAtMs, () => {
+    clock.setTimer(config.stop.timeMs, () => {
       admitting = false;
     });
   }
-  clock.runAll(maxEvents);
-  for (const pool of pools) pool.stop();
-
+  flush();
+  // Runs until arrivals have stopped and every task has its outcome. Timers that tick forever (autoscalers,
+  // crash schedules) do not keep the run alive; a task that can never finish runs into maxEvents.
+  while (admitting || delegation.live > 0) {
+    if (!clock.runNext()) break;
+    flush();
+    if (++events > maxEvents) throw new RangeError(`simulation exceeded maxEvents (${maxEvents})`);
+    queueDepth.set(totalDepth(), clock.now());
+  }
   const endMs = clock.now();
-  const agents = agentsOf.flat();
+  // Nothing can move any more (no events left): end what is left as a close without drain would.
+  delegation.beginClosing();
+  delegation.settleAll();
+  flush();
+  delegation.stop();
+
+  const agents = executor.created;
   return buildReport({
     seed: config.seed,
     strategy: typeof config.strategy === 'string' ? config.strategy : config.strategy.name,

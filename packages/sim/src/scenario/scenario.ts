@@ -209,74 +209,18 @@ export type AutoscalingScenario = Omit<ResolvedAutoscalerConfig, 'applyTimeoutMs
   readonly evaluateEveryMs: number;
 };
 
-/** One agent, named `<type>-<index>`. */
-export interface AgentRef {
-  readonly id: string;
-  readonly type: string;
-  readonly index: number;
-}
+import type { SimFault } from '../kernel/faults.js';
 
-/** The agents a fault hits: all of the type, the first `count` (indices 0…count−1), or a list. */
-export type AgentSelection =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'first'; readonly count: number }
-  | { readonly kind: 'list'; readonly agents: readonly AgentRef[] };
+export type {
+  AgentRef,
+  AgentSelection,
+  FaultTarget,
+  FaultWindow,
+  NetworkPartition,
+} from '../kernel/faults.js';
 
-/** Agents of one type. */
-export interface FaultTarget {
-  readonly type: string;
-  readonly agents: AgentSelection;
-}
-
-/** A time window of a fault, ms since the start; `toMs` is `Infinity` for "until the end". */
-export interface FaultWindow {
-  readonly fromMs: number;
-  readonly toMs: number;
-}
-
-/** A fault. */
-export type FaultScenario =
-  | {
-      readonly kind: 'crash';
-      readonly target: FaultTarget;
-      /** Once at `atMs`, or for each agent at exponential intervals of mean `meanIntervalMs` of uptime. */
-      readonly when:
-        | { readonly kind: 'at'; readonly atMs: number }
-        | { readonly kind: 'rate'; readonly meanIntervalMs: number };
-      /** `Infinity` for `never`. Default 5,000 ms. */
-      readonly restartDelayMs: number;
-    }
-  | ({
-      readonly kind: 'errors';
-      readonly target: FaultTarget;
-      readonly probability: number;
-      /** Default `TRANSIENT`. */
-      readonly code: string;
-    } & FaultWindow)
-  | ({ readonly kind: 'slowdown'; readonly target: FaultTarget; readonly factor: number } & FaultWindow)
-  | ({
-      readonly kind: 'rate-limit-429';
-      readonly target: FaultTarget;
-      readonly probability: number;
-      /** Default `RATE_LIMITED`. */
-      readonly code: string;
-    } & FaultWindow)
-  | {
-      readonly kind: 'network';
-      /** One-way delay of each message, ms; `undefined` for none. */
-      readonly delay: DistributionSpec | undefined;
-      /** Extra uniform delay in `[0, jitterMs)`. Default 0. */
-      readonly jitterMs: number;
-      /** Default 0. */
-      readonly lossRate: number;
-      readonly partitions: readonly NetworkPartition[];
-    };
-
-/** Agents cut off from the delegator during a window. */
-export interface NetworkPartition extends FaultWindow {
-  /** All agents, the first `count` of each type, or a list. */
-  readonly agents: AgentSelection;
-}
+/** A fault of a scenario, resolved to milliseconds: the kernel's own. */
+export type FaultScenario = SimFault;
 
 /**
  * The speed factor of agent `index` of an agent type.

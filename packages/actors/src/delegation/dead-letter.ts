@@ -1,5 +1,4 @@
 import type { SerializedError, Task } from '@flotilla/core';
-import type { TaskHandle } from './task-handle.js';
 
 /** A task that exhausted its attempts (or failed with a non-retryable code). */
 export interface DeadLetter {
@@ -20,12 +19,12 @@ export interface DeadLetter {
  * await retried?.result;
  * ```
  */
-export class DeadLetterQueue {
+export class DeadLetterQueue<Redriven = unknown> {
   private readonly entries = new Map<string, DeadLetter>();
 
   constructor(
     readonly maxEntries: number,
-    private readonly resubmit: (entry: DeadLetter) => TaskHandle,
+    private readonly resubmit: (entry: DeadLetter) => Redriven,
   ) {}
 
   /** False when the fleet was created with `deadLetter: false`. */
@@ -53,7 +52,7 @@ export class DeadLetterQueue {
   }
 
   /** Submits the task again (fresh attempts, new id) and removes it from the queue. */
-  redrive(taskId: string): TaskHandle | undefined {
+  redrive(taskId: string): Redriven | undefined {
     const entry = this.entries.get(taskId);
     if (entry === undefined) return undefined;
     this.entries.delete(taskId);

@@ -1,30 +1,22 @@
-import {
-  AgentFlag,
-  canEject,
-  createBreakerWindow,
-  type BreakerWindow,
-  type BreakerWindowSpec,
-  type Clock,
-} from '@flotilla/core';
+import { AgentFlag, canEject, createBreakerWindow, type BreakerWindow, type Clock } from '@flotilla/core';
 import { createActor, type Actor } from 'xstate';
 import { breakerAdmits, breakerMachine } from '../machines/breaker-machine.js';
 import { toXStateClock } from '../machines/xstate-clock.js';
-import type { AgentPool, AgentRecord } from './agent-pool.js';
+import type { AgentPool } from './agent-pool.js';
+import type { DelegatedAgent, DelegatedTask } from './delegated.js';
+import type { DelegationOptions } from './delegation-options.js';
 
-/** Breaker options of a fleet. */
-export interface BreakerOptions {
-  readonly window: BreakerWindowSpec;
-  readonly openDurationMs: number;
-  readonly halfOpenProbes?: number;
-  readonly maxEjectionPercent?: number;
-}
+type Pool = AgentPool<DelegatedTask, DelegatedAgent>;
+
+/** Breaker options of a fleet: a breaker per agent. */
+export type BreakerOptions = NonNullable<DelegationOptions['breaker']>;
 
 /** @internal What the fleet calls on the per-task path; everything else happens in the breaker actors. */
 export interface Breakers {
-  attach(pools: readonly AgentPool[]): void;
+  attach(pools: Iterable<Pool>): void;
   /** A task starts on `agent`; true if it is a half-open probe. */
-  probeStarted(pool: AgentPool, agent: AgentRecord): boolean;
-  recorded(pool: AgentPool, agent: AgentRecord, success: boolean, durationMs: number, probe: boolean): void;
+  probeStarted(pool: Pool, agent: DelegatedAgent): boolean;
+  recorded(pool: Pool, agent: DelegatedAgent, success: boolean, durationMs: number, probe: boolean): void;
   stop(): void;
 }
 
@@ -42,21 +34,21 @@ interface AgentBreaker {
 export function attachBreakers(
   options: BreakerOptions,
   clock: Clock,
-  wake: (pool: AgentPool) => void,
+  wake: (pool: Pool) => void,
   decide: (name: string, detail: string, extra: { agentId?: string; type?: string }) => void,
 ): Breakers {
   const breakers = new Map<string, AgentBreaker>();
   const maxEjectionPercent = options.maxEjectionPercent ?? 50;
   const halfOpenProbes = options.halfOpenProbes ?? 1;
 
-  const ejectedIn = (pool: AgentPool): number => {
+  const ejectedIn = (pool: Pool): number => {
     let ejected = 0;
     for (const agent of pool.agents.values())
       if ((pool.table.flagsOf(agent.slot) & AgentFlag.Ejected) !== 0) ejected++;
     return ejected;
   };
 
-  const breakerOf = (pool: AgentPool, agent: AgentRecord): AgentBreaker => {
+  const breakerOf = (pool: Pool, agent: DelegatedAgent): AgentBreaker => {
     let breaker = breakers.get(agent.id);
     if (breaker !== undefined) return breaker;
     const actor = createActor(breakerMachine, {

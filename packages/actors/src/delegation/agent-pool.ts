@@ -17,53 +17,33 @@ import {
 import { createActor, type Actor } from 'xstate';
 import { admissionOf, delegatorMachine, dispatchAllowed } from '../machines/delegator-machine.js';
 import { toXStateClock } from '../machines/xstate-clock.js';
-import type { Transport } from '../transport/transport.js';
-import type { FleetOptions, ResolvedAgentType } from './options.js';
-import type { TaskHandleImpl } from './task-handle.js';
+import type { DelegationOptions, PoolSpec } from './delegation-options.js';
 
 /** Where a task is, for cancel and setPriority. */
 export type TaskPlace = 'queued' | 'local' | 'running' | 'backoff' | 'done';
 
 /**
- * What the pool needs to know about a task: the runtime and the simulator each extend it with their own
- * bookkeeping, and both dispatch through the same {@link AgentPool}.
+ * What the pool needs to know about a task: the delegation extends it with its attempt bookkeeping, and
+ * the runtime and the simulator with their own, and all dispatch through the same {@link AgentPool}.
  */
 export interface PooledTask {
   readonly task: Task;
-  readonly requiredMask: number;
+  requiredMask: number;
   place: TaskPlace;
   queueHandle: number;
   agent: PoolAgent | undefined;
 }
 
-/** @internal Everything the fleet tracks about one submitted task. */
-export interface TaskRecord extends PooledTask {
-  agent: AgentRecord | undefined;
-  readonly handle: TaskHandleImpl;
-  readonly pool: AgentPool<TaskRecord>;
-  runId: number;
-  startedAtMs: number;
-  timer: TimerHandle | undefined;
-  probe: boolean;
-}
-
 /** One agent as the pool sees it: its slot in the pool's table, what it runs, and its local queue. */
-export interface PoolAgent<R extends PooledTask = PooledTask> {
+export interface PoolAgent {
   readonly id: string;
   readonly slot: number;
   /** True while the agent's machine is in `draining`: its last task ends the drain. */
   draining: boolean;
   running: number;
-  readonly local: R[];
+  readonly local: PooledTask[];
   completed: number;
   busyMs: number;
-}
-
-/** @internal A runtime agent: a pool agent on a host, reached through a transport. */
-export interface AgentRecord extends PoolAgent<TaskRecord> {
-  readonly host: number;
-  /** The transport that reaches its host (kept here so the per-task path needs no lookup). */
-  readonly transport: Transport;
 }
 
 /**
@@ -71,10 +51,7 @@ export interface AgentRecord extends PoolAgent<TaskRecord> {
  * and the agents' local queues, plus the delegator machine that holds the type's admission mode (the only
  * XState actor on this path, and it sees an event only when a watermark is crossed or an operator acts).
  */
-export class AgentPool<
-  R extends PooledTask = TaskRecord,
-  A extends PoolAgent<R> = AgentRecord & PoolAgent<R>,
-> {
+export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = PoolAgent> {
   readonly table = new AgentTable();
   readonly strategy: BalancingStrategy;
   readonly queue: TaskQueue<R>;
@@ -88,19 +65,22 @@ export class AgentPool<
   rateLimitedUntilMs = Number.NEGATIVE_INFINITY;
   /** A pump is queued for the end of this turn (one per pool per turn, however many results arrived). */
   pumpScheduled = false;
+  /** Starts a task on an agent (a method signature, so pools of task subtypes stay assignable). */
+  private readonly starter: { start(record: R, agent: A, nowMs: number): void };
   private pumpTimer: TimerHandle | undefined;
   private pumpTimerAtMs = Number.POSITIVE_INFINITY;
   private expiryTimer: TimerHandle | undefined;
   private expiryTimerAtMs = Number.POSITIVE_INFINITY;
 
   constructor(
-    readonly spec: ResolvedAgentType,
-    options: FleetOptions,
+    readonly spec: PoolSpec,
+    options: Pick<DelegationOptions, 'strategy' | 'queue'>,
     private readonly clock: Clock,
     rng: Rng,
     onExpired: (record: R) => void,
-    private readonly start: (record: R, agent: A, nowMs: number) => void,
+    start: (record: R, agent: A, nowMs: number) => void,
   ) {
+    this.starter = { start };
     this.strategy = createStrategy(
       options.strategy ?? 'least-connections',
       this.table,
@@ -199,7 +179,7 @@ export class AgentPool<
       const agent = this.agents.get(slot) as A;
       this.table.assign(slot);
       record.agent = agent;
-      if (agent.running < this.spec.capacity) this.start(record, agent, nowMs);
+      if (agent.running < this.spec.capacity) this.starter.start(record, agent, nowMs);
       else {
         record.place = 'local';
         agent.local.push(record);
@@ -214,7 +194,7 @@ export class AgentPool<
     if (agent.local.length === 0) return;
     const nowMs = this.clock.now();
     while (agent.running < this.spec.capacity && agent.local.length > 0) {
-      this.start(agent.local.shift() as R, agent, nowMs);
+      this.starter.start(agent.local.shift() as R, agent, nowMs);
     }
   }
 

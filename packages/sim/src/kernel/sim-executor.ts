@@ -1,0 +1,192 @@
+import {
+  createDistribution,
+  type Distribution,
+  type Rng,
+  type SerializedError,
+  type VirtualClock,
+} from '@flotilla/core';
+import type {
+  AgentPool,
+  AttemptExecutor,
+  DelegatedAgentBase,
+  DelegatedTask,
+  Delegation,
+} from '@flotilla/actors';
+import { selects, type SimFault } from './faults.js';
+import type { Arrival } from '../workload/workload.js';
+
+/** Service time on a speed-1 agent: a distribution (ms), or a function of the arrival (size-based). */
+export type ServiceTime = Distribution | ((arrival: Arrival, rng: Rng) => number);
+
+/** A task in the simulator: the delegation's record plus its arrival. */
+export interface SimTask extends DelegatedTask {
+  readonly index: number;
+  readonly arrival: Arrival;
+  /** Submitted after the warm-up: its latency and wait count. */
+  readonly counted: boolean;
+  readonly onDone: (() => void) | undefined;
+}
+
+/** A simulated agent. */
+export interface SimAgent extends DelegatedAgentBase {
+  /** 0-based index within its type (faults name agents `<type>-<index>`). */
+  readonly index: number;
+  readonly speed: number;
+  readonly capacity: number;
+  /** Its process is down (crashed, not yet back). */
+  hostDown: boolean;
+  /** Bumped by each crash: answers of attempts from before the crash never arrive. */
+  epoch: number;
+}
+
+/** What the simulator knows about one agent type. */
+export interface SimAgentSpec {
+  readonly type: string;
+  readonly capacity: number;
+  readonly service: ServiceTime;
+  readonly speeds: readonly number[] | undefined;
+}
+
+type ErrorFault = Extract<SimFault, { kind: 'errors' | 'rate-limit-429' }>;
+type SlowdownFault = Extract<SimFault, { kind: 'slowdown' }>;
+type NetworkFault = Extract<SimFault, { kind: 'network' }>;
+
+/**
+ * Runs attempts on simulated agents, on the virtual clock: a service time drawn from the type's model,
+ * divided by the agent's speed, stretched by brownouts; errors and provider 429s drawn per attempt; one-way
+ * network delay, loss and partitions on every message between the delegator and the agent. A 429 answers
+ * at once (the provider refuses before doing the work); a transient error surfaces when the work ends.
+ */
+export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
+  private delegation!: Delegation<SimTask, SimAgent>;
+  private readonly specs: ReadonlyMap<string, SimAgentSpec>;
+  private readonly errorFaults: readonly ErrorFault[];
+  private readonly slowdowns: readonly SlowdownFault[];
+  private readonly network: NetworkFault | undefined;
+  private readonly networkDelay: Distribution | undefined;
+  private readonly agentCounts = new Map<string, number>();
+  /** Every agent that ever existed, in creation order (the report's per-agent figures). */
+  readonly created: SimAgent[] = [];
+
+  constructor(
+    private readonly clock: VirtualClock,
+    specs: readonly SimAgentSpec[],
+    faults: readonly SimFault[],
+    private readonly serviceRng: Rng,
+    private readonly faultRng: Rng,
+    private readonly defer: (callback: () => void) => void,
+  ) {
+    this.specs = new Map(specs.map((spec) => [spec.type, spec]));
+    this.errorFaults = faults.filter(
+      (f): f is ErrorFault => f.kind === 'errors' || f.kind === 'rate-limit-429',
+    );
+    this.slowdowns = faults.filter((f): f is SlowdownFault => f.kind === 'slowdown');
+    this.network = faults.find((f): f is NetworkFault => f.kind === 'network');
+    this.networkDelay =
+      this.network?.delay === undefined ? undefined : createDistribution(this.network.delay);
+  }
+
+  attach(delegation: Delegation<SimTask, SimAgent>): void {
+    this.delegation = delegation;
+  }
+
+  createAgent(base: DelegatedAgentBase, pool: AgentPool<SimTask, SimAgent>): SimAgent {
+    const spec = this.specs.get(pool.spec.type) as SimAgentSpec;
+    const index = this.agentCounts.get(spec.type) ?? 0;
+    this.agentCounts.set(spec.type, index + 1);
+    const agent: SimAgent = {
+      ...base,
+      index,
+      speed: spec.speeds?.[index] ?? 1,
+      capacity: spec.capacity,
+      hostDown: false,
+      epoch: 0,
+    };
+    this.created.push(agent);
+    return agent;
+  }
+
+  isLoaded(agent: SimAgent): boolean {
+    return !agent.hostDown;
+  }
+
+  run(record: SimTask, agent: SimAgent, runId: number): void {
+    const nowMs = this.clock.now();
+    const toAgentMs = this.transit(agent, nowMs);
+    if (toAgentMs < 0) return; // the run message is lost: only the attempt's timeout ends it
+    const spec = this.specs.get(agent.type) as SimAgentSpec;
+    const startMs = nowMs + toAgentMs;
+    const error = this.drawError(agent, startMs);
+    let workMs = 0;
+    if (error === undefined || error.kind === 'errors') {
+      const service = spec.service;
+      const demandMs =
+        typeof service === 'function'
+          ? service(record.arrival, this.serviceRng)
+          : service.sample(this.serviceRng);
+      // A normal distribution can draw below zero; time cannot run backwards.
+      workMs = (Math.max(0, demandMs) / agent.speed) * this.slowdownAt(agent, startMs);
+    }
+    const doneMs = startMs + workMs;
+    const epoch = agent.epoch;
+    const answer = (): void => {
+      if (agent.epoch !== epoch) return; // the agent crashed meanwhile: this answer never comes
+      if (error === undefined) this.delegation.completed(runId, undefined);
+      else this.delegation.failed(runId, errorOf(error));
+    };
+    const backMs = this.transit(agent, doneMs);
+    if (backMs < 0) return;
+    this.clock.setTimerAt(doneMs + backMs, answer);
+  }
+
+  abort(agent: SimAgent, runId: number, _reason: 'timeout' | 'cancelled'): void {
+    // The handler honours its abort signal at once; the slot frees when the agent's answer would arrive.
+    const nowMs = this.clock.now();
+    const delayMs = this.transit(agent, nowMs);
+    if (delayMs < 0) return; // the cancel is lost: the slot frees only if the attempt's own answer arrives
+    const release = (): void => this.delegation.released(runId);
+    if (delayMs === 0) this.defer(release);
+    else this.clock.setTimerAt(nowMs + delayMs * 2, release);
+  }
+
+  /** One-way delay of a message to or from `agent` sent at `atMs`, or −1 if it is lost. */
+  private transit(agent: SimAgent, atMs: number): number {
+    const network = this.network;
+    if (network === undefined) return 0;
+    for (const partition of network.partitions) {
+      if (atMs >= partition.fromMs && atMs < partition.toMs && selects(partition.agents, agent.index))
+        return -1;
+    }
+    if (network.lossRate > 0 && this.faultRng.next() < network.lossRate) return -1;
+    let delayMs = this.networkDelay === undefined ? 0 : Math.max(0, this.networkDelay.sample(this.faultRng));
+    if (network.jitterMs > 0) delayMs += this.faultRng.next() * network.jitterMs;
+    return delayMs;
+  }
+
+  private drawError(agent: SimAgent, atMs: number): ErrorFault | undefined {
+    for (const fault of this.errorFaults) {
+      if (fault.target.type !== agent.type || atMs < fault.fromMs || atMs >= fault.toMs) continue;
+      if (!selects(fault.target.agents, agent.index)) continue;
+      if (this.faultRng.next() < fault.probability) return fault;
+    }
+    return undefined;
+  }
+
+  private slowdownAt(agent: SimAgent, atMs: number): number {
+    let factor = 1;
+    for (const fault of this.slowdowns) {
+      if (fault.target.type !== agent.type || atMs < fault.fromMs || atMs >= fault.toMs) continue;
+      if (selects(fault.target.agents, agent.index)) factor *= fault.factor;
+    }
+    return factor;
+  }
+}
+
+function errorOf(fault: ErrorFault): SerializedError {
+  return {
+    name: 'Error',
+    code: fault.code,
+    message:
+      fault.kind === 'rate-limit-429' ? '429 Too Many Requests (simulated)' : 'simulated transient error',
+  };
+}
