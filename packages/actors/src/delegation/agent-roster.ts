@@ -38,7 +38,8 @@ export class AgentRoster<R extends DelegatedTask, A extends DelegatedAgent> {
   private readonly restartIntensity: RestartIntensity;
   private readonly restartBackoffMs: number;
   private readonly autoscalers: Autoscaling[] = [];
-  private nextAgentIndex = 0;
+  /** Next agent index per type: agents are `<type>-0`, `<type>-1`, … in the order they were added. */
+  private readonly nextIndex = new Map<string, number>();
 
   constructor(
     private readonly delegation: Delegation<R, A>,
@@ -72,7 +73,9 @@ export class AgentRoster<R extends DelegatedTask, A extends DelegatedAgent> {
   /** Adds one agent to `pool`; it takes work once its executor says its code is loaded. */
   add(pool: AgentPool<R, A>): A {
     const spec = pool.spec;
-    const id = `${spec.type}-${this.nextAgentIndex++}`;
+    const index = this.nextIndex.get(spec.type) ?? 0;
+    this.nextIndex.set(spec.type, index + 1);
+    const id = `${spec.type}-${index}`;
     const slot = pool.table.add({
       id,
       capacity: spec.capacity,

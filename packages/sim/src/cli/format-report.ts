@@ -15,7 +15,11 @@ export function formatReport(report: SimReport, title: string): string {
     `latency s  mean ${fixed(report.latency.mean)}  p50 ${fixed(report.latency.p50)}  p90 ${fixed(report.latency.p90)}  p99 ${fixed(report.latency.p99)}  p99.9 ${fixed(report.latency.p999)}  max ${fixed(report.latency.max)}`,
     `wait s     mean ${fixed(report.wait.mean)}  p50 ${fixed(report.wait.p50)}  p99 ${fixed(report.wait.p99)}  P(wait) ${fixed(report.wait.probWait)}`,
     `throughput ${fixed(report.throughput, 2)} tasks/s · utilization ${fixed(report.utilization.mean)} · queue depth mean ${fixed(report.queueDepth.mean, 2)} max ${report.queueDepth.max} · fairness ${fixed(report.fairness)}`,
+    `attempts   ${report.attempts.started} (${report.attempts.retries} retries) · agents mean ${fixed(report.agents.mean, 1)} max ${report.agents.max}`,
   ];
+  const decisions = Object.entries(report.decisions);
+  if (decisions.length > 0)
+    lines.push(`decisions  ${decisions.map(([name, count]) => `${name} ${count}`).join(' · ')}`);
   const active = PRIORITIES.filter((p) => report.byPriority[p].completed > 0);
   if (active.length > 1) {
     lines.push('', 'by priority   completed  mean latency s  p99 latency s  mean wait s');

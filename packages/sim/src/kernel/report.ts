@@ -33,7 +33,29 @@ export interface SimReport {
   readonly queueDepth: { readonly mean: number; readonly max: number };
   /** Jain's index of completed tasks per agent. */
   readonly fairness: number;
+  /** Attempts started, and how many of them were retries. */
+  readonly attempts: { readonly started: number; readonly retries: number };
+  /** Control decisions by name, as the runtime emits them: `breaker-open`, `restart-host`, `autoscale`, … */
+  readonly decisions: Readonly<Record<string, number>>;
+  /** Agents over the run (autoscaling changes it): time-weighted mean and most at once. */
+  readonly agents: { readonly mean: number; readonly max: number };
+  /** Every task's history, only when the scenario asks for it (`metrics.perTask`); seconds. */
+  readonly perTask?: readonly TaskHistory[];
   readonly traceHash: string;
+}
+
+/** One task's history (`metrics.perTask`), simulated seconds. */
+export interface TaskHistory {
+  readonly index: number;
+  readonly priority: Priority;
+  readonly submitted: number;
+  /** Start of its last attempt; `null` if it never started. */
+  readonly started: number | null;
+  readonly ended: number;
+  readonly outcome: string;
+  readonly attempts: number;
+  /** Agent of its last attempt; `null` if it never ran. */
+  readonly agent: string | null;
 }
 
 const seconds = (ms: number): number => ms / 1000;
@@ -81,6 +103,10 @@ export function buildReport(input: {
   queueDepth: { mean: number; max: number };
   utilization: readonly number[];
   completedPerAgent: readonly number[];
+  attempts: { started: number; retries: number };
+  decisions: ReadonlyMap<string, number>;
+  agents: { mean: number; max: number };
+  perTask: readonly TaskHistory[] | undefined;
   traceHash: string;
 }): SimReport {
   const utilizationMean =
@@ -105,6 +131,10 @@ export function buildReport(input: {
     utilization: { mean: utilizationMean, perAgent: [...input.utilization] },
     queueDepth: { ...input.queueDepth },
     fairness: jainFairness(input.completedPerAgent),
+    attempts: { ...input.attempts },
+    decisions: Object.fromEntries(input.decisions),
+    agents: { ...input.agents },
+    ...(input.perTask === undefined ? {} : { perTask: input.perTask }),
     traceHash: input.traceHash,
   };
 }

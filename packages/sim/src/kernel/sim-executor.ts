@@ -25,6 +25,8 @@ export interface SimTask extends DelegatedTask {
   /** Submitted after the warm-up: its latency and wait count. */
   readonly counted: boolean;
   readonly onDone: (() => void) | undefined;
+  /** Agent of the latest attempt (kept only for `perTask` histories). */
+  lastAgentId: string | undefined;
 }
 
 /** A simulated agent. */

@@ -21,7 +21,7 @@ import {
 import type { Workload, WorkloadContext } from '../workload/workload.js';
 import { scheduleCrashes } from './crashes.js';
 import type { SimFault } from './faults.js';
-import { buildReport, type SimReport } from './report.js';
+import { buildReport, type SimReport, type TaskHistory } from './report.js';
 import { SimExecutor, type ServiceTime, type SimAgent, type SimTask } from './sim-executor.js';
 import { TraceHash } from './trace-hash.js';
 
@@ -68,6 +68,8 @@ export interface SimConfig {
   readonly restart?: DelegationOptions['restart'];
   readonly faults?: readonly SimFault[];
   readonly autoscalers?: readonly SimAutoscaler[];
+  /** Keep every task's history in the report (memory grows with the run). Default false. */
+  readonly perTask?: boolean;
   /** A bound on events processed: a runaway scenario ends with an error, not a hung process. */
   readonly maxEvents?: number;
 }
@@ -133,6 +135,10 @@ export function simulate(config: SimConfig): SimReport {
     waited: 0,
   }));
   const queueDepth = new TimeWeightedGauge();
+  const agentCount = new TimeWeightedGauge();
+  const decisions = new Map<string, number>();
+  const perTask: TaskHistory[] | undefined = config.perTask === true ? [] : undefined;
+  const attempts = { started: 0, retries: 0 };
   let waited = 0;
   let counting = config.warmup === undefined;
   let measureFromMs = 0;
@@ -189,7 +195,10 @@ export function simulate(config: SimConfig): SimReport {
     hooks: {
       settled: (record, outcome) => settled(record, outcome),
       started: (record, agent) => started(record, agent),
-      decision: () => undefined,
+      decision: (name) => {
+        decisions.set(name, (decisions.get(name) ?? 0) + 1);
+        agentCount.set(delegation.roster.agents.size, clock.now());
+      },
     },
   });
   executor.attach(delegation);
@@ -201,7 +210,10 @@ export function simulate(config: SimConfig): SimReport {
   };
 
   const started = (record: SimTask, agent: SimAgent): void => {
+    if (perTask !== undefined) record.lastAgentId = agent.id;
     const nowMs = record.startedAtMs;
+    attempts.started++;
+    if (record.task.attempt > 1) attempts.retries++;
     hash.add(nowMs, 4, agent.slot, record.index);
     if (!record.counted || record.task.attempt !== 1) return; // wait: submission to first start
     const waitedMs = nowMs - record.task.createdAt;
@@ -245,6 +257,16 @@ export function simulate(config: SimConfig): SimReport {
         break;
     }
     hash.add(nowMs, OUTCOME_CODE[outcome.kind], record.index, record.agent?.slot ?? -1);
+    perTask?.push({
+      index: record.index,
+      priority: record.task.priority,
+      submitted: record.task.createdAt / 1000,
+      started: record.runId === 0 ? null : record.startedAtMs / 1000,
+      ended: nowMs / 1000,
+      outcome: outcome.kind,
+      attempts: record.task.attempt,
+      agent: record.lastAgentId ?? null,
+    });
     record.onDone?.();
   };
 
@@ -296,6 +318,7 @@ export function simulate(config: SimConfig): SimReport {
         probe: false,
         livePrev: undefined,
         liveNext: undefined,
+        lastAgentId: undefined,
         counted: counting,
         onDone,
       };
@@ -307,6 +330,7 @@ export function simulate(config: SimConfig): SimReport {
   };
 
   delegation.roster.start();
+  agentCount.set(delegation.roster.agents.size, 0);
   for (const autoscaler of config.autoscalers ?? [])
     delegation.roster.autoscale(autoscaler.type, autoscaler.options);
   scheduleCrashes(faults, clock, rng.fork('crashes'), delegation);
@@ -354,6 +378,10 @@ export function simulate(config: SimConfig): SimReport {
     // Utilization over the whole run: busy time ÷ (capacity × simulated time).
     utilization: agents.map((a) => (endMs > 0 ? Math.min(1, a.busyMs / (a.capacity * endMs)) : 0)),
     completedPerAgent: agents.map((a) => a.completed),
+    attempts,
+    decisions,
+    agents: { mean: agentCount.mean(endMs), max: agentCount.max },
+    perTask,
     traceHash: hash.hex(),
   });
 }

@@ -20,16 +20,16 @@ export const UNSUPPORTED_SCENARIO = 'FLOTILLA_UNSUPPORTED_SCENARIO';
  * the breakers it was asked to model would be a false statement about the runtime.
  */
 export function toSimConfig(scenario: Scenario): SimConfig {
-  const unsupported: string[] = [];
-  if (scenario.faults.length > 0) unsupported.push('faults');
-  if (scenario.breakers !== undefined) unsupported.push('breakers');
-  if (scenario.autoscaling.length > 0) unsupported.push('autoscaling');
-  if (scenario.retries.maxAttempts > 1) unsupported.push('retries.maxAttempts > 1');
-  if (scenario.timeouts.timeoutMs !== undefined) unsupported.push('timeouts.timeoutSec');
-  if (unsupported.length > 0) {
+  const network = scenario.faults.find((fault) => fault.kind === 'network');
+  if (
+    network !== undefined &&
+    (network.lossRate > 0 || network.partitions.length > 0) &&
+    scenario.timeouts.timeoutMs === undefined
+  ) {
+    // A lost message leaves its attempt waiting forever, in the runtime as here: only a deadline ends it.
     throw new FlotillaError(
       UNSUPPORTED_SCENARIO,
-      `${scenario.origin}: the simulator does not run ${unsupported.join(', ')} yet (remove them to simulate the rest)`,
+      `${scenario.origin}: faults with lossRate or partition need timeouts.timeoutSec (a lost message is only recovered by the attempt's deadline)`,
     );
   }
   const agents: SimAgentType[] = scenario.agents.map((agent) => {
@@ -80,6 +80,22 @@ export function toSimConfig(scenario: Scenario): SimConfig {
       shedPriorities: scenario.queue.shedPriorities,
     },
     ...(scenario.timeouts.ttlMs === undefined ? {} : { ttlMs: scenario.timeouts.ttlMs }),
+    ...(scenario.timeouts.timeoutMs === undefined ? {} : { timeoutMs: scenario.timeouts.timeoutMs }),
+    maxAttempts: scenario.retries.maxAttempts,
+    retry: {
+      baseDelayMs: scenario.retries.baseDelayMs,
+      maxDelayMs: scenario.retries.maxDelayMs,
+      multiplier: scenario.retries.multiplier,
+      jitter: scenario.retries.jitter,
+      nonRetryableCodes: scenario.retries.nonRetryableCodes,
+    },
+    ...(scenario.breakers === undefined ? {} : { breaker: scenario.breakers }),
+    faults: scenario.faults,
+    perTask: scenario.metrics.perTask,
+    autoscalers: scenario.autoscaling.map(({ type, evaluateEveryMs, ...config }) => ({
+      type,
+      options: { ...config, evaluateEveryMs },
+    })),
   };
 }
 
