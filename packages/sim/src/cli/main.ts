@@ -8,6 +8,12 @@ import { withOverrides } from '../scenario/overrides.js';
 import { toSimConfig } from '../run/to-sim-config.js';
 import { formatReport } from './format-report.js';
 
+// `flotilla sim … | head` closes the pipe early: that is the reader's choice, not an error worth a trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const seedArg = (value: string): number => {
   const seed = Number(value);
   if (!Number.isSafeInteger(seed) || seed < 0)

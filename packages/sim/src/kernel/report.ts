@@ -29,6 +29,10 @@ export interface SimReport {
   >;
   /** Completions per simulated second, over the measured window. */
   readonly throughput: number;
+  /**
+   * `mean`: busy time ÷ capacity-time of the whole fleet (so it stays right while autoscaling changes the
+   * fleet); `perAgent`: each agent's over its own life, in creation order.
+   */
   readonly utilization: { readonly mean: number; readonly perAgent: readonly number[] };
   readonly queueDepth: { readonly mean: number; readonly max: number };
   /** Jain's index of completed tasks per agent. */
@@ -102,6 +106,7 @@ export function buildReport(input: {
   }>;
   queueDepth: { mean: number; max: number };
   utilization: readonly number[];
+  busyShare: number;
   completedPerAgent: readonly number[];
   attempts: { started: number; retries: number };
   decisions: ReadonlyMap<string, number>;
@@ -109,10 +114,6 @@ export function buildReport(input: {
   perTask: readonly TaskHistory[] | undefined;
   traceHash: string;
 }): SimReport {
-  const utilizationMean =
-    input.utilization.length === 0
-      ? 0
-      : input.utilization.reduce((a, b) => a + b, 0) / input.utilization.length;
   return {
     seed: input.seed,
     strategy: input.strategy,
@@ -128,7 +129,7 @@ export function buildReport(input: {
       ]),
     ) as SimReport['byPriority'],
     throughput: input.latency.count / seconds(input.measuredMs),
-    utilization: { mean: utilizationMean, perAgent: [...input.utilization] },
+    utilization: { mean: input.busyShare, perAgent: [...input.utilization] },
     queueDepth: { ...input.queueDepth },
     fairness: jainFairness(input.completedPerAgent),
     attempts: { ...input.attempts },

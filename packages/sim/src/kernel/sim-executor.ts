@@ -39,6 +39,9 @@ export interface SimAgent extends DelegatedAgentBase {
   hostDown: boolean;
   /** Bumped by each crash: answers of attempts from before the crash never arrive. */
   epoch: number;
+  readonly createdAtMs: number;
+  /** When it stopped (drained by a scale-down, or given up); undefined while it lives. */
+  stoppedAtMs: number | undefined;
 }
 
 /** What the simulator knows about one agent type. */
@@ -103,9 +106,17 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
       capacity: spec.capacity,
       hostDown: false,
       epoch: 0,
+      createdAtMs: this.clock.now(),
+      stoppedAtMs: undefined,
     };
     this.created.push(agent);
     return agent;
+  }
+
+  /** The agent `agentId` stopped at `atMs` (for its utilization over its life). */
+  stopped(agentId: string, atMs: number): void {
+    const agent = this.created.find((a) => a.id === agentId && a.stoppedAtMs === undefined);
+    if (agent !== undefined) agent.stoppedAtMs = atMs;
   }
 
   isLoaded(agent: SimAgent): boolean {

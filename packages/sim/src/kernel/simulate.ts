@@ -112,6 +112,17 @@ const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
  *   workloads: [poissonWorkload({ ratePerSec: 9, mix: { type: 'w', priority: 'medium' } })] });
  * ```
  */
+/** Busy time of all agents ÷ their capacity-time: the fleet's utilization, however its size changed. */
+function busyShare(agents: readonly SimAgent[], endMs: number): number {
+  let busyMs = 0;
+  let capacityMs = 0;
+  for (const agent of agents) {
+    busyMs += agent.busyMs;
+    capacityMs += agent.capacity * ((agent.stoppedAtMs ?? endMs) - agent.createdAtMs);
+  }
+  return capacityMs > 0 ? Math.min(1, busyMs / capacityMs) : 0;
+}
+
 export function simulate(config: SimConfig): SimReport {
   const wallStartMs = systemClock.now();
   const clock = new VirtualClock();
@@ -195,8 +206,10 @@ export function simulate(config: SimConfig): SimReport {
     hooks: {
       settled: (record, outcome) => settled(record, outcome),
       started: (record, agent) => started(record, agent),
-      decision: (name) => {
+      decision: (name, _detail, extra) => {
         decisions.set(name, (decisions.get(name) ?? 0) + 1);
+        if (name === 'agent-stopped' && extra.agentId !== undefined)
+          executor.stopped(extra.agentId, clock.now());
         agentCount.set(delegation.roster.agents.size, clock.now());
       },
     },
@@ -375,8 +388,12 @@ export function simulate(config: SimConfig): SimReport {
       ...(byPriority[i] as (typeof byPriority)[number]),
     })),
     queueDepth: { mean: queueDepth.mean(endMs), max: queueDepth.max },
-    // Utilization over the whole run: busy time ÷ (capacity × simulated time).
-    utilization: agents.map((a) => (endMs > 0 ? Math.min(1, a.busyMs / (a.capacity * endMs)) : 0)),
+    // Utilization over each agent's life: busy time ÷ (capacity × time it existed).
+    utilization: agents.map((a) => {
+      const lifeMs = (a.stoppedAtMs ?? endMs) - a.createdAtMs;
+      return lifeMs > 0 ? Math.min(1, a.busyMs / (a.capacity * lifeMs)) : 0;
+    }),
+    busyShare: busyShare(agents, endMs),
     completedPerAgent: agents.map((a) => a.completed),
     attempts,
     decisions,

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/kernel/simulate.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { toSimConfig } from '../../src/run/to-sim-config.js';
+
+/** The example scenarios run as written (the README and their headers tell users to run them). */
+
+const example = (name: string): string =>
+  fileURLToPath(new URL(`../../../../examples/scenarios/${name}`, import.meta.url));
+
+const run = (name: string) => simulate(toSimConfig(loadScenario(example(name))));
+
+const conserved = (report: ReturnType<typeof simulate>): void => {
+  const t = report.tasks;
+  expect(t.completed + t.failed + t.deadLettered + t.expired + t.rejected + t.cancelled).toBe(t.submitted);
+};
+
+describe('example scenarios', () => {
+  it('failover: the crash restarts, breakers open on the failing agent and close again, retries absorb the rest', () => {
+    const report = run('failover.yaml');
+    conserved(report);
+    expect(report.decisions['restart-host']).toBe(1);
+    expect(report.decisions['breaker-open']).toBeGreaterThanOrEqual(1);
+    expect(report.decisions['breaker-closed']).toBeGreaterThanOrEqual(1);
+    expect(report.attempts.retries).toBeGreaterThan(0);
+    expect(report.tasks.completed / report.tasks.submitted).toBeGreaterThan(0.99);
+  });
+
+  it('diurnal autoscaler: the fleet grows for the peak and shrinks after it, holding utilization near its target', () => {
+    const report = run('diurnal-autoscaler.yaml');
+    conserved(report);
+    expect(report.agents.max).toBeGreaterThan(40);
+    expect(report.decisions['agent-stopped']).toBeGreaterThan(0);
+    expect(report.utilization.mean).toBeGreaterThan(0.55);
+    expect(report.utilization.mean).toBeLessThan(0.85);
+  });
+
+  it('the LLM fleet on the Azure conversation trace (the main job) replays the whole trace', () => {
+    const report = run('llm-azure-conv.yaml');
+    conserved(report);
+    expect(report.tasks.submitted).toBe(19_366);
+  });
+});
