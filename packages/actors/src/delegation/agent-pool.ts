@@ -65,6 +65,11 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
   rateLimitedUntilMs = Number.NEGATIVE_INFINITY;
   /** A pump is queued for the end of this turn (one per pool per turn, however many results arrived). */
   pumpScheduled = false;
+  /** The queued pump itself: one closure per pool, not one per wake-up. */
+  readonly scheduledPump = (): void => {
+    this.pumpScheduled = false;
+    this.pump();
+  };
   /** Starts a task on an agent (a method signature, so pools of task subtypes stay assignable). */
   private readonly starter: { start(record: R, agent: A, nowMs: number): void };
   private pumpTimer: TimerHandle | undefined;

@@ -304,10 +304,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   wake(pool: AgentPool<R, A>): void {
     if (pool.pumpScheduled) return;
     pool.pumpScheduled = true;
-    this.defer(() => {
-      pool.pumpScheduled = false;
-      pool.pump();
-    });
+    this.defer(pool.scheduledPump);
   }
 
   /** @internal The agent's slot is free: start its next local task, finish a drain, dispatch more. */
