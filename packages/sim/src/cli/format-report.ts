@@ -17,6 +17,10 @@ export function formatReport(report: SimReport, title: string): string {
     `throughput ${fixed(report.throughput, 2)} tasks/s · utilization ${fixed(report.utilization.mean)} · queue depth mean ${fixed(report.queueDepth.mean, 2)} max ${report.queueDepth.max} · fairness ${fixed(report.fairness)}`,
     `attempts   ${report.attempts.started} (${report.attempts.retries} retries) · agents mean ${fixed(report.agents.mean, 1)} max ${report.agents.max}`,
   ];
+  if (report.prefixCache !== undefined)
+    lines.push(
+      `prefix cache hit rate ${fixed(report.prefixCache.hitRate)} of ${report.prefixCache.blocksLookedUp} blocks looked up`,
+    );
   const decisions = Object.entries(report.decisions);
   if (decisions.length > 0)
     lines.push(`decisions  ${decisions.map(([name, count]) => `${name} ${count}`).join(' · ')}`);

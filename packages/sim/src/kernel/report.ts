@@ -43,6 +43,8 @@ export interface SimReport {
   readonly decisions: Readonly<Record<string, number>>;
   /** Agents over the run (autoscaling changes it): time-weighted mean and most at once. */
   readonly agents: { readonly mean: number; readonly max: number };
+  /** Prompt-prefix cache, when agents have one: the share of looked-up blocks found cached. */
+  readonly prefixCache?: { readonly hitRate: number; readonly blocksLookedUp: number };
   /** Every task's history, only when the scenario asks for it (`metrics.perTask`); seconds. */
   readonly perTask?: readonly TaskHistory[];
   readonly traceHash: string;
@@ -112,6 +114,7 @@ export function buildReport(input: {
   decisions: ReadonlyMap<string, number>;
   agents: { mean: number; max: number };
   perTask: readonly TaskHistory[] | undefined;
+  prefixCache: { hitRate: number; blocksLookedUp: number } | undefined;
   traceHash: string;
 }): SimReport {
   return {
@@ -135,6 +138,7 @@ export function buildReport(input: {
     attempts: { ...input.attempts },
     decisions: Object.fromEntries(input.decisions),
     agents: { ...input.agents },
+    ...(input.prefixCache === undefined ? {} : { prefixCache: input.prefixCache }),
     ...(input.perTask === undefined ? {} : { perTask: input.perTask }),
     traceHash: input.traceHash,
   };

@@ -40,6 +40,8 @@ export interface SimAgent extends DelegatedAgentBase {
   /** Bumped by each crash: answers of attempts from before the crash never arrive. */
   epoch: number;
   readonly createdAtMs: number;
+  /** Its prompt-prefix cache, oldest block first (a Map keeps insertion order: an LRU). */
+  readonly prefixCache: Map<number, true> | undefined;
   /** When it stopped (drained by a scale-down, or given up); undefined while it lives. */
   stoppedAtMs: number | undefined;
 }
@@ -50,6 +52,7 @@ export interface SimAgentSpec {
   readonly capacity: number;
   readonly service: ServiceTime;
   readonly speeds: readonly number[] | undefined;
+  readonly prefixCacheBlocks: number | undefined;
 }
 
 type ErrorFault = Extract<SimFault, { kind: 'errors' | 'rate-limit-429' }>;
@@ -70,6 +73,8 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
   private readonly network: NetworkFault | undefined;
   private readonly networkDelay: Distribution | undefined;
   private readonly agentCounts = new Map<string, number>();
+  private blocksLookedUp = 0;
+  private blocksHit = 0;
   /** Every agent that ever existed, in creation order (the report's per-agent figures). */
   readonly created: SimAgent[] = [];
 
@@ -107,6 +112,7 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
       hostDown: false,
       epoch: 0,
       createdAtMs: this.clock.now(),
+      prefixCache: spec.prefixCacheBlocks === undefined ? undefined : new Map(),
       stoppedAtMs: undefined,
     };
     this.created.push(agent);
@@ -133,10 +139,9 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
     let workMs = 0;
     if (error === undefined || error.kind === 'errors') {
       const service = spec.service;
+      const arrival = this.throughCache(agent, spec, record.arrival);
       const demandMs =
-        typeof service === 'function'
-          ? service(record.arrival, this.serviceRng)
-          : service.sample(this.serviceRng);
+        typeof service === 'function' ? service(arrival, this.serviceRng) : service.sample(this.serviceRng);
       // A normal distribution can draw below zero; time cannot run backwards.
       workMs = (Math.max(0, demandMs) / agent.speed) * this.slowdownAt(agent, startMs);
     }
@@ -160,6 +165,37 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
     const release = (): void => this.delegation.released(runId);
     if (delayMs === 0) this.defer(release);
     else this.clock.setTimerAt(nowMs + delayMs * 2, release);
+  }
+
+  /** The prefix cache's hit rate over the run, if any agent type has a cache. */
+  prefixCache(): { hitRate: number; blocksLookedUp: number } | undefined {
+    if (![...this.specs.values()].some((spec) => spec.prefixCacheBlocks !== undefined)) return undefined;
+    const lookedUp = this.blocksLookedUp;
+    return { hitRate: lookedUp === 0 ? 0 : this.blocksHit / lookedUp, blocksLookedUp: lookedUp };
+  }
+
+  /**
+   * Looks the arrival's prefix blocks up in the agent's cache and caches them: the arrival as the service
+   * model should see it, its input tokens cut by the share of blocks found (those skip prefill).
+   */
+  private throughCache(agent: SimAgent, spec: SimAgentSpec, arrival: Arrival): Arrival {
+    const cache = agent.prefixCache;
+    const blocks = arrival.prefixBlocks;
+    if (cache === undefined || blocks === undefined || blocks.length === 0) return arrival;
+    let hits = 0;
+    for (const block of blocks) {
+      if (cache.delete(block)) hits++;
+      cache.set(block, true);
+    }
+    const limit = spec.prefixCacheBlocks as number;
+    for (const oldest of cache.keys()) {
+      if (cache.size <= limit) break;
+      cache.delete(oldest);
+    }
+    this.blocksLookedUp += blocks.length;
+    this.blocksHit += hits;
+    if (hits === 0 || arrival.inputTokens === undefined) return arrival;
+    return { ...arrival, inputTokens: arrival.inputTokens * (1 - hits / blocks.length) };
   }
 
   /** One-way delay of a message to or from `agent` sent at `atMs`, or −1 if it is lost. */

@@ -39,6 +39,11 @@ export interface SimAgentType {
   readonly capabilities?: readonly string[];
   readonly weight?: number;
   readonly rateLimit?: RateLimiterOptions;
+  /**
+   * A prompt-prefix cache of this many blocks per agent (LRU), fed by arrivals' `prefixBlocks`: the share
+   * of an arrival's blocks found in the agent's cache is the share of its input tokens it skips.
+   */
+  readonly prefixCacheBlocks?: number;
 }
 
 /** An autoscaler of one agent type in a simulation. */
@@ -176,6 +181,7 @@ export function simulate(config: SimConfig): SimReport {
       capacity: spec.capacity,
       service: spec.service,
       speeds: spec.speeds,
+      prefixCacheBlocks: spec.prefixCacheBlocks,
     })),
     faults,
     rng.fork('service'),
@@ -399,6 +405,7 @@ export function simulate(config: SimConfig): SimReport {
     decisions,
     agents: { mean: agentCount.mean(endMs), max: agentCount.max },
     perTask,
+    prefixCache: executor.prefixCache(),
     traceHash: hash.hex(),
   });
 }

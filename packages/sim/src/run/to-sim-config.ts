@@ -54,6 +54,7 @@ export function toSimConfig(scenario: Scenario): SimConfig {
       capabilities: agent.capabilities,
       weight: agent.weight,
       ...(agent.rateLimit === undefined ? {} : { rateLimit: agent.rateLimit }),
+      ...(agent.prefixCacheBlocks === undefined ? {} : { prefixCacheBlocks: agent.prefixCacheBlocks }),
     };
   });
   return {

@@ -86,6 +86,9 @@ const rateLimitSchema = z.strictObject({
   burst: z.number().positive().optional().describe('Largest burst; default limit.'),
 });
 
+/** Most prefix blocks one agent's cache may hold: a limit on everything. */
+export const MAX_PREFIX_CACHE_BLOCKS = 10_000_000;
+
 /** One agent type: how many, how much each takes on, how fast it serves. */
 export const agentTypeSchema = z.strictObject({
   type: nameSchema.describe('Name of the agent type; workloads send tasks to it by this name.'),
@@ -119,6 +122,18 @@ export const agentTypeSchema = z.strictObject({
     })
     .optional()
     .describe('Provider rate limits for the whole type.'),
+  prefixCache: z
+    .strictObject({
+      blocks: z
+        .int()
+        .min(1)
+        .max(MAX_PREFIX_CACHE_BLOCKS)
+        .describe('Prompt-prefix blocks one agent keeps (LRU).'),
+    })
+    .optional()
+    .describe(
+      "A prompt-prefix (KV) cache per agent, fed by arrivals' prefix blocks (the Mooncake trace's hash_ids): cached blocks skip their share of the input-token time.",
+    ),
 });
 
 /** An agent type as parsed from a file, defaults applied, seconds. */

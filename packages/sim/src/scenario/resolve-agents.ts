@@ -46,6 +46,7 @@ export function resolveAgents(agents: readonly AgentTypeFile[], issues: IssueLis
       capabilities: Object.freeze([...new Set(agent.capabilities)]),
       weight: agent.weight ?? agent.capacity,
       rateLimit: resolveRateLimit(agent.rateLimit, at('rateLimit'), issues),
+      prefixCacheBlocks: agent.prefixCache?.blocks,
     });
   });
 }

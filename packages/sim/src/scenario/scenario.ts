@@ -70,6 +70,8 @@ export interface AgentTypeScenario {
   readonly weight: number;
   /** Core's rate limiter options (`intervalMs`), for the whole type; `undefined` when none. */
   readonly rateLimit: RateLimiterOptions | undefined;
+  /** Prompt-prefix blocks each agent caches (LRU); `undefined` for no cache (the default). */
+  readonly prefixCacheBlocks: number | undefined;
 }
 
 /**

@@ -32,11 +32,13 @@ interface MooncakeRow {
  * `(timestamp − first timestamp) / timeScale` after the workload starts, with `inputTokens`,
  * `outputTokens` and `prefixBlocks` = `hash_ids`.
  *
- * The row's `affinityKey` is its first block id, as a string: a prefix cache can only reuse a prefix from
- * its first block on, so requests with equal first blocks are the ones that can share cached work, and
- * routing them to the same agent (consistent hashing on this key) is what cache-affinity routing means.
- * Keying on the whole prefix would split requests that share a long common start; keying on later
- * blocks would group requests that share nothing usable. A row with no blocks keeps the mix's key, if any.
+ * The row's `affinityKey` is its second block id (its first if it has one), as a string. Mooncake's block
+ * ids are chained hashes: a block id is equal only if the whole prefix up to it is, so requests with
+ * equal keys share at least their first two blocks. The first block alone is the system prompt that
+ * every row of the conversation trace shares (block 0): keyed on it, cache-affinity routing would send
+ * the whole trace to one agent. The second block is where conversations part ways, and a conversation's
+ * later turns repeat it, which is what a prefix cache on a consistently chosen agent can reuse.
+ * A row with no blocks keeps the mix's key, if any.
  *
  * Rows that do not parse (bad JSON, a missing field, a negative or fractional length, a non-integer
  * block id) are skipped and counted in `skippedRows`; the replay never throws once started.
@@ -54,7 +56,7 @@ interface MooncakeRow {
  *   path: 'data/traces/mooncake_conversation_trace.jsonl',
  *   mix: { type: 'llm', priority: 'medium' },
  * });
- * // arrivals carry affinityKey "0" for every request whose prompt starts with block 0
+ * // a conversation's turns share their second block id, their affinityKey
  * ```
  */
 export function mooncakeTraceWorkload(
@@ -102,7 +104,7 @@ export function mooncakeTraceWorkload(
         arrival.inputTokens = inputTokens;
         arrival.outputTokens = outputTokens;
         arrival.prefixBlocks = blocks;
-        if (blocks.length > 0) arrival.affinityKey = String(blocks[0]);
+        if (blocks.length > 0) arrival.affinityKey = String(blocks[Math.min(1, blocks.length - 1)]);
       },
     };
   };

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/kernel/simulate.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { withOverrides } from '../../src/scenario/overrides.js';
 import { toSimConfig } from '../../src/run/to-sim-config.js';
 
 /** The example scenarios run as written (the README and their headers tell users to run them). */
@@ -34,6 +35,17 @@ describe('example scenarios', () => {
     expect(report.decisions['agent-stopped']).toBeGreaterThan(0);
     expect(report.utilization.mean).toBeGreaterThan(0.55);
     expect(report.utilization.mean).toBeLessThan(0.85);
+  });
+
+  it('Mooncake cache affinity: consistent hashing hits the prefix cache far more often than power-of-two, and is faster for it', () => {
+    const scenario = loadScenario(example('mooncake-cache-affinity.yaml'));
+    const hashed = simulate(toSimConfig(scenario));
+    const balanced = simulate(toSimConfig(withOverrides(scenario, { strategy: 'power-of-two' })));
+    conserved(hashed);
+    const hashedRate = hashed.prefixCache?.hitRate ?? 0;
+    const balancedRate = balanced.prefixCache?.hitRate ?? 1;
+    expect(hashedRate).toBeGreaterThan(2 * balancedRate);
+    expect(hashed.latency.mean).toBeLessThan(balanced.latency.mean);
   });
 
   it('the LLM fleet on the Azure conversation trace (the main job) replays the whole trace', () => {

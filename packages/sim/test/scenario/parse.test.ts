@@ -42,6 +42,7 @@ agents:
   - type: llm
     count: 8
     service: { model: tokens, base: 0.2, perOutputToken: 0.02, perInputToken: 0.001 }
+    prefixCache: { blocks: 4000 }
     speed: 2
 workload:
   - arrivals: { process: poisson, rate: 90 }
@@ -109,6 +110,7 @@ const EXPECTED: Scenario = {
         requests: { limit: 500, intervalMs: 60_000 },
         cost: { limit: 90_000, intervalMs: 60_000, burst: 20_000 },
       },
+      prefixCacheBlocks: undefined,
     },
     {
       type: 'llm',
@@ -120,6 +122,7 @@ const EXPECTED: Scenario = {
       capabilities: [],
       weight: 1,
       rateLimit: undefined,
+      prefixCacheBlocks: 4000,
     },
   ],
   workload: [

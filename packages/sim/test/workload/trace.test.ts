@@ -177,14 +177,14 @@ describe('mooncakeTraceWorkload', () => {
     expect((100 * repeated) / blocks).toBeCloseTo(36.6, 1);
   });
 
-  it('maps a row to sizes, prefix blocks, and its first block as the affinity key', () => {
+  it('maps a row to sizes, prefix blocks, and its second block (where conversations part) as the affinity key', () => {
     const { arrivals } = replay(
       mooncakeTraceWorkload({ path: MOONCAKE, maxTasks: 2, mix: { ...mix, affinityKeys: 10 } }),
     );
     expect(arrivals[0]).toEqual({
       type: 'llm',
       priority: 'medium',
-      affinityKey: '0',
+      affinityKey: '1',
       inputTokens: 6758,
       outputTokens: 500,
       prefixBlocks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
