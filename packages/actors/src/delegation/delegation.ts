@@ -14,6 +14,7 @@ import {
 } from '@flotilla/core';
 import { AgentPool } from './agent-pool.js';
 import { AgentRoster } from './agent-roster.js';
+import { RunTable } from './run-table.js';
 import { attachBreakers, type Breakers } from './breakers.js';
 import { DeadLetterQueue, type DeadLetter } from './dead-letter.js';
 import type { AttemptExecutor, DelegatedAgent, DelegatedTask, DelegationHooks } from './delegated.js';
@@ -63,7 +64,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   readonly roster: AgentRoster<R, A>;
   readonly breakers: Breakers | undefined;
   /** Attempts running: runId → task. */
-  readonly runs = new Map<number, R>();
+  readonly runs = new RunTable<R>();
   /** Attempts we stopped waiting for whose handlers may still run: runId → the agent whose slot they hold. */
   private readonly abandoned = new Map<number, A>();
   private readonly executor: AttemptExecutor<R, A>;
@@ -73,7 +74,6 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   private readonly retryRng: Rng;
   private liveHead: DelegatedTask | undefined;
   private liveCount = 0;
-  private nextRunId = 1;
   /** No new work: the owner is closing (retries end in failure, submissions are refused). */
   private closing = false;
 
@@ -220,7 +220,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
         if (!pool.enqueue(record, this.shed)) this.finalFailure(record, error, false);
       }
     }
-    for (const record of [...this.runs.values()]) {
+    for (const record of this.runs.values()) {
       if (record.agent === undefined || !gone.has(record.agent)) continue;
       this.runs.delete(record.runId);
       this.finishRun(record, false, error, false, this.clock.now(), false);
@@ -319,13 +319,12 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   // ------------------------------------------------------------------ attempts
 
   private readonly start = (record: R, agent: A, nowMs: number): void => {
-    const runId = this.nextRunId++;
+    const runId = this.runs.add(record);
     record.place = 'running';
     record.runId = runId;
     record.startedAtMs = nowMs;
     record.task.attempt++;
     agent.running++;
-    this.runs.set(runId, record);
     record.probe = this.breakers?.probeStarted(record.pool, agent) ?? false;
     this.executor.run(record, agent, runId);
     this.hooks.started?.(record, agent);

@@ -104,16 +104,25 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
     const spec = this.specs.get(pool.spec.type) as SimAgentSpec;
     const index = this.agentCounts.get(spec.type) ?? 0;
     this.agentCounts.set(spec.type, index + 1);
+    // Every field spelled out (no spread): one hidden class for all agents keeps the per-task path monomorphic.
     const agent: SimAgent = {
-      ...base,
+      id: base.id,
+      type: base.type,
+      slot: base.slot,
+      actor: base.actor,
+      draining: base.draining,
+      running: base.running,
+      local: base.local,
+      completed: base.completed,
+      busyMs: base.busyMs,
       index,
       speed: spec.speeds?.[index] ?? 1,
       capacity: spec.capacity,
       hostDown: false,
       epoch: 0,
       createdAtMs: this.clock.now(),
-      prefixCache: spec.prefixCacheBlocks === undefined ? undefined : new Map(),
       stoppedAtMs: undefined,
+      prefixCache: spec.prefixCacheBlocks === undefined ? undefined : new Map(),
     };
     this.created.push(agent);
     return agent;

@@ -1,0 +1,40 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { RunTable } from '../../src/delegation/run-table.js';
+
+describe('RunTable', () => {
+  it('gives ids ≥ 1, and a stale id never finds the next attempt in its slot', () => {
+    const runs = new RunTable<string>();
+    const first = runs.add('a');
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(runs.delete(first)).toBe(true);
+    const second = runs.add('b'); // reuses the slot
+    expect(second).not.toBe(first);
+    expect(runs.get(first)).toBeUndefined();
+    expect(runs.delete(first)).toBe(false);
+    expect(runs.get(second)).toBe('b');
+  });
+
+  test.prop([fc.array(fc.oneof(fc.constant('add' as const), fc.nat({ max: 50 })), { maxLength: 300 })])(
+    'behaves as a map from fresh ids to records, whatever the adds and deletes',
+    (ops) => {
+      const runs = new RunTable<number>();
+      const model = new Map<number, number>();
+      const issued: number[] = [];
+      ops.forEach((op, i) => {
+        if (op === 'add') {
+          const id = runs.add(i);
+          expect(issued).not.toContain(id);
+          issued.push(id);
+          model.set(id, i);
+        } else {
+          const id = issued[op % Math.max(1, issued.length)];
+          if (id !== undefined) expect(runs.delete(id)).toBe(model.delete(id));
+        }
+        expect(runs.size).toBe(model.size);
+      });
+      for (const id of issued) expect(runs.get(id)).toBe(model.get(id));
+      expect(runs.values().sort((a, b) => a - b)).toEqual([...model.values()].sort((a, b) => a - b));
+    },
+  );
+});
