@@ -14,7 +14,7 @@ import {
 } from '@flotilla/core';
 import { AgentPool } from './agent-pool.js';
 import { AgentRoster } from './agent-roster.js';
-import { RunTable } from './run-table.js';
+import { HandleTable } from './handle-table.js';
 import { attachBreakers, type Breakers } from './breakers.js';
 import { DeadLetterQueue, type DeadLetter } from './dead-letter.js';
 import type { AttemptExecutor, DelegatedAgent, DelegatedTask, DelegationHooks } from './delegated.js';
@@ -64,7 +64,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   readonly roster: AgentRoster<R, A>;
   readonly breakers: Breakers | undefined;
   /** Attempts running: runId → task. */
-  readonly runs = new RunTable<R>();
+  readonly runs = new HandleTable<R>();
   /** Attempts we stopped waiting for whose handlers may still run: runId → the agent whose slot they hold. */
   private readonly abandoned = new Map<number, A>();
   private readonly executor: AttemptExecutor<R, A>;

@@ -15,6 +15,7 @@ import {
 import type { AutoscaleOptions, Autoscaling } from '../delegation/autoscaling.js';
 import type { DeadLetter, DeadLetterQueue } from '../delegation/dead-letter.js';
 import { Delegation } from '../delegation/delegation.js';
+import { HandleTable } from '../delegation/handle-table.js';
 import { checkFleetOptions, resolveAgentType, type FleetOptions } from './options.js';
 import { TaskHandleImpl, type TaskHandle } from './task-handle.js';
 import { collectStats, type FleetStats } from './stats.js';
@@ -88,15 +89,16 @@ const OUTCOME_INDEX = Object.fromEntries(OUTCOME_KINDS.map((kind, i) => [kind, i
 export function createFleet(options: FleetOptions): Fleet {
   checkFleetOptions(options);
   const types = options.agents.map(resolveAgentType);
+  const moduleTypes = new Set(types.filter((t) => t.module !== undefined).map((t) => t.type));
   const clock = options.clock ?? systemClock;
   const seed = options.seed ?? defaultSeed();
   const startedAtMs = clock.now();
   const emitter = new EventEmitter();
   let listening = false; // checked on every outcome, so kept as a flag rather than asked of the emitter
   const outcomes = new CounterSet<OutcomeKind>(OUTCOME_KINDS);
-  const records = new Map<string, TaskRecord>();
+  /** Live tasks by the number in their id (`task-<n>`): see HandleTable for why not a Map. */
+  const records = new HandleTable<TaskRecord>();
   const idempotent = new Map<string, TaskHandleImpl>();
-  let nextTaskId = 0;
   let closing: Promise<void> | undefined;
   let closed = false;
   let drainedResolve: (() => void) | undefined;
@@ -131,7 +133,7 @@ export function createFleet(options: FleetOptions): Fleet {
     hooks: {
       settled: (record, outcome) => {
         if (!record.handle.settle(outcome)) return;
-        records.delete(record.task.id);
+        records.delete(record.key);
         outcomes.incAt(OUTCOME_INDEX[outcome.kind]);
         emit({ kind: 'task', taskId: record.task.id, type: record.task.type, outcome });
       },
@@ -170,29 +172,31 @@ export function createFleet(options: FleetOptions): Fleet {
       const existing = idempotent.get(spec.idempotencyKey);
       if (existing !== undefined) return existing as TaskHandle<R>;
     }
-    const id = `task-${nextTaskId++}`;
-    const task = createTask(spec, { id, nowMs });
-    if (types.find((t) => t.type === task.type)?.module !== undefined) assertCloneable(task.payload);
-    const handle = new TaskHandleImpl<R>(id, controls);
-    if (task.idempotencyKey !== undefined) remember(task.idempotencyKey, handle as TaskHandleImpl);
-    const record: TaskRecord = {
-      task,
-      handle: handle as TaskHandleImpl,
-      pool,
-      requiredMask: 0,
-      place: 'queued',
-      queueHandle: -1,
-      agent: undefined,
-      runId: 0,
-      startedAtMs: 0,
-      timer: undefined,
-      probe: false,
-      livePrev: undefined,
-      liveNext: undefined,
-    };
-    records.set(id, record);
+    const record = records.addWith((key): TaskRecord => {
+      const id = `task-${key}`;
+      const task = createTask(spec, { id, nowMs });
+      if (moduleTypes.has(task.type)) assertCloneable(task.payload);
+      const handle = new TaskHandleImpl<R>(id, controls) as TaskHandleImpl;
+      return {
+        key,
+        task,
+        handle,
+        pool,
+        requiredMask: 0,
+        place: 'queued',
+        queueHandle: -1,
+        agent: undefined,
+        runId: 0,
+        startedAtMs: 0,
+        timer: undefined,
+        probe: false,
+        livePrev: undefined,
+        liveNext: undefined,
+      };
+    });
+    if (record.task.idempotencyKey !== undefined) remember(record.task.idempotencyKey, record.handle);
     delegation.submit(record);
-    return handle;
+    return record.handle as TaskHandle<R>;
   };
 
   const remember = (key: string, handle: TaskHandleImpl): void => {
@@ -212,13 +216,18 @@ export function createFleet(options: FleetOptions): Fleet {
     return submitOne({ ...rest, capabilities: requiredCapabilities } as TaskSpec);
   };
 
+  const recordOf = (taskId: string): TaskRecord | undefined => {
+    const record = typeof taskId === 'string' ? records.get(Number(taskId.slice(5))) : undefined;
+    return record?.task.id === taskId ? record : undefined;
+  };
+
   const cancel = (taskId: string): boolean => {
-    const record = records.get(taskId);
+    const record = recordOf(taskId);
     return record === undefined ? false : delegation.cancel(record);
   };
 
   const setPriority = (taskId: string, priority: Priority): boolean => {
-    const record = records.get(taskId);
+    const record = recordOf(taskId);
     return record === undefined ? false : delegation.setPriority(record, priority);
   };
 

@@ -15,6 +15,8 @@ import type { TaskHandleImpl } from './task-handle.js';
 
 /** @internal Everything the fleet tracks about one submitted task. */
 export interface TaskRecord extends DelegatedTask {
+  /** Its number in the fleet's record table (the `<n>` of its id `task-<n>`). */
+  readonly key: number;
   readonly handle: TaskHandleImpl;
 }
 

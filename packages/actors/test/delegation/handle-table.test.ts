@@ -1,10 +1,10 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { RunTable } from '../../src/delegation/run-table.js';
+import { HandleTable } from '../../src/delegation/handle-table.js';
 
-describe('RunTable', () => {
+describe('HandleTable', () => {
   it('gives ids ≥ 1, and a stale id never finds the next attempt in its slot', () => {
-    const runs = new RunTable<string>();
+    const runs = new HandleTable<string>();
     const first = runs.add('a');
     expect(first).toBeGreaterThanOrEqual(1);
     expect(runs.delete(first)).toBe(true);
@@ -15,10 +15,27 @@ describe('RunTable', () => {
     expect(runs.get(second)).toBe('b');
   });
 
+  it('holds nothing when the record cannot be built', () => {
+    const table = new HandleTable<string>();
+    expect(() =>
+      table.addWith(() => {
+        throw new Error('bad input');
+      }),
+    ).toThrow('bad input');
+    expect(table.size).toBe(0);
+    let id = 0;
+    const record = table.addWith((n) => {
+      id = n;
+      return `record ${n}`;
+    });
+    expect(table.get(id)).toBe(record);
+    expect(table.values()).toEqual([record]);
+  });
+
   test.prop([fc.array(fc.oneof(fc.constant('add' as const), fc.nat({ max: 50 })), { maxLength: 300 })])(
     'behaves as a map from fresh ids to records, whatever the adds and deletes',
     (ops) => {
-      const runs = new RunTable<number>();
+      const runs = new HandleTable<number>();
       const model = new Map<number, number>();
       const issued: number[] = [];
       ops.forEach((op, i) => {

@@ -1,0 +1,80 @@
+import { SlotAllocator } from '@flotilla/core';
+
+/**
+ * Short-lived records by an id we choose: attempts in flight by run id, tasks by id. A `Map<number, R>` is
+ * the obvious choice and the wrong one on a per-task path: V8's hash map keeps deleted entries' slots
+ * until it rehashes, so every finished record stays reachable from an old-generation table for a while,
+ * survives young-generation collections and is promoted — in the simulator that doubled the time per
+ * task (measured: 112k → 239k tasks per CPU-second without it). The ids are generation-tagged slot
+ * handles instead: a lookup is an array read, a finished record's slot is cleared at once, and a stale
+ * id (a late answer to an abandoned attempt) never matches the slot's next occupant.
+ *
+ * @example
+ * ```ts
+ * const runs = new HandleTable<TaskRecord>();
+ * const runId = runs.add(record);
+ * runs.get(runId); // record
+ * runs.delete(runId);
+ * runs.get(runId); // undefined, even once the slot holds another attempt
+ * ```
+ */
+export class HandleTable<R> {
+  private readonly slots = new SlotAllocator();
+  private readonly items: Array<R | undefined> = [];
+  private count = 0;
+
+  /** Records held.*/
+  get size(): number {
+    return this.count;
+  }
+
+  /** Holds a record; its id is ≥ 1 (callers may use 0 for "none"). */
+  add(record: R): number {
+    const slot = this.slots.allocate();
+    if (slot < 0) throw new RangeError(`more than ${SlotAllocator.MAX_SLOTS} records at once`);
+    this.items[slot] = record;
+    this.count++;
+    return this.slots.handleOf(slot) + 1;
+  }
+
+  /**
+   * Holds the record that `create` builds from its id (for records whose fields include the id). If
+   * `create` throws, nothing is held and the error propagates.
+   */
+  addWith(create: (id: number) => R): R {
+    const slot = this.slots.allocate();
+    if (slot < 0) throw new RangeError(`more than ${SlotAllocator.MAX_SLOTS} records at once`);
+    let record: R;
+    try {
+      record = create(this.slots.handleOf(slot) + 1);
+    } catch (error) {
+      this.slots.release(slot); // bad input changes nothing
+      throw error;
+    }
+    this.items[slot] = record;
+    this.count++;
+    return record;
+  }
+
+  get(id: number): R | undefined {
+    const slot = this.slots.slotOf(id - 1);
+    return slot < 0 ? undefined : this.items[slot];
+  }
+
+  /** Forgets a record; false if it was not held. */
+  delete(id: number): boolean {
+    const slot = this.slots.slotOf(id - 1);
+    if (slot < 0 || this.items[slot] === undefined) return false;
+    this.items[slot] = undefined;
+    this.slots.release(slot);
+    this.count--;
+    return true;
+  }
+
+  /** The records held (a copy: safe to delete from while iterating). */
+  values(): R[] {
+    const out: R[] = [];
+    for (const item of this.items) if (item !== undefined) out.push(item);
+    return out;
+  }
+}
