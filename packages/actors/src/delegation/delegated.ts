@@ -18,9 +18,6 @@ export interface DelegatedTask extends PooledTask {
   timer: TimerHandle | undefined;
   /** The attempt is a half-open breaker's probe. */
   probe: boolean;
-  /** Links of the delegation's list of live tasks (so `close` can reach them without a map). */
-  livePrev: DelegatedTask | undefined;
-  liveNext: DelegatedTask | undefined;
 }
 
 /** What every agent record has, whatever runs it. */

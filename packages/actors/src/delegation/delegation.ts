@@ -72,7 +72,6 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   private readonly defer: (callback: () => void) => void;
   private readonly retryPolicy: RetryPolicy;
   private readonly retryRng: Rng;
-  private liveHead: DelegatedTask | undefined;
   private liveCount = 0;
   /** No new work: the owner is closing (retries end in failure, submissions are refused). */
   private closing = false;
@@ -164,7 +163,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
         `${task.type} queue is under backpressure (${pool.queue.size} waiting)`,
       );
     }
-    this.linkLive(record);
+    this.liveCount++;
     if (!pool.enqueue(record, this.shed)) {
       this.settle(record, {
         kind: 'rejected',
@@ -273,24 +272,35 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   }
 
   /**
-   * Ends every live task: running and locally queued ones are cancelled, waiting ones (queued or in
-   * backoff) are rejected as shutting down.
+   * Ends the live tasks among `records` (the owner keeps them: the fleet by id): running and locally
+   * queued ones are cancelled, waiting ones (queued or in backoff) are rejected as shutting down.
    */
-  settleAll(): void {
-    for (let record = this.liveHead; record !== undefined;) {
-      const next = record.liveNext;
-      const r = record as R;
-      if (r.place === 'running' || r.place === 'local') this.cancel(r);
-      else {
-        if (r.place === 'queued') r.pool.queue.remove(r.queueHandle);
-        this.settle(r, {
+  settleAll(records: Iterable<R>): void {
+    for (const record of [...records]) {
+      if (record.place === 'running' || record.place === 'local') this.cancel(record);
+      else if (record.place !== 'done') {
+        if (record.place === 'queued') record.pool.queue.remove(record.queueHandle);
+        this.settle(record, {
           kind: 'rejected',
           reason: 'shutting-down',
           message: 'the fleet closed before the task ran',
         });
       }
-      record = next;
     }
+  }
+
+  /**
+   * The live tasks that are not waiting on a timer: in central and local queues, or running. When no
+   * event is left to move them (a simulation that ran dry), these are all the live tasks.
+   */
+  stranded(): R[] {
+    const waiting: R[] = [];
+    for (const pool of this.pools.values()) waiting.push(...pool.queue.drainAll());
+    // Out of the queue now: settleAll must not remove them from it again.
+    for (const record of waiting) record.place = 'backoff';
+    for (const pool of this.pools.values())
+      for (const agent of pool.agents.values()) waiting.push(...(agent.local as R[]));
+    return [...waiting, ...this.runs.values()];
   }
 
   /** Stops timers and actors. */
@@ -438,28 +448,8 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
     record.place = 'done';
     if (record.timer !== undefined) this.clock.clearTimer(record.timer);
     record.timer = undefined;
-    this.unlinkLive(record);
+    this.liveCount--;
     this.hooks.settled(record, outcome);
     if (this.liveCount === 0) this.hooks.idle?.();
-  }
-
-  private linkLive(record: DelegatedTask): void {
-    record.livePrev = undefined;
-    record.liveNext = this.liveHead;
-    if (this.liveHead !== undefined) this.liveHead.livePrev = record;
-    this.liveHead = record;
-    this.liveCount++;
-  }
-
-  private unlinkLive(record: DelegatedTask): void {
-    const { livePrev, liveNext } = record;
-    if (livePrev === undefined) {
-      if (this.liveHead !== record) return; // never linked (refused at submission)
-      this.liveHead = liveNext;
-    } else livePrev.liveNext = liveNext;
-    if (liveNext !== undefined) liveNext.livePrev = livePrev;
-    record.livePrev = undefined;
-    record.liveNext = undefined;
-    this.liveCount--;
   }
 }

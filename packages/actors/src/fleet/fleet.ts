@@ -190,8 +190,6 @@ export function createFleet(options: FleetOptions): Fleet {
         startedAtMs: 0,
         timer: undefined,
         probe: false,
-        livePrev: undefined,
-        liveNext: undefined,
       };
     });
     if (record.task.idempotencyKey !== undefined) remember(record.task.idempotencyKey, record.handle);
@@ -297,7 +295,7 @@ export function createFleet(options: FleetOptions): Fleet {
             drainedResolve = res;
           });
         }
-        delegation.settleAll();
+        delegation.settleAll(records.values());
         closed = true;
         delegation.stop();
         await executor.close();

@@ -343,8 +343,6 @@ export function simulate(config: SimConfig): SimReport {
         startedAtMs: 0,
         timer: undefined,
         probe: false,
-        livePrev: undefined,
-        liveNext: undefined,
         lastAgentId: undefined,
         counted: counting,
         onDone,
@@ -382,7 +380,7 @@ export function simulate(config: SimConfig): SimReport {
   const endMs = clock.now();
   // Nothing can move any more (no events left): end what is left as a close without drain would.
   delegation.beginClosing();
-  delegation.settleAll();
+  delegation.settleAll(delegation.stranded());
   flush();
   delegation.stop();
 
