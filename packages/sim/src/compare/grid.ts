@@ -22,7 +22,7 @@ export interface GridJob {
  */
 export function gridSeeds(baseSeed: number, count: number): number[] {
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`seeds must be ≥ 1, got ${count}`);
-  if (baseSeed + count - 1 > MAX_SEED) {
+  if (count - 1 > MAX_SEED - baseSeed) {
     throw new RangeError(`seed ${baseSeed} + ${count} seeds passes the largest seed ${MAX_SEED}`);
   }
   return Array.from({ length: count }, (_, i) => baseSeed + i);
