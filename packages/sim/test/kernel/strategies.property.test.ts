@@ -16,9 +16,10 @@ import { poissonArrivals } from './support.js';
  * Properties comparing strategies on generated fleets and loads. The first two hold in expectation, so
  * each generated case simulates enough tasks that the gap between the strategies dwarfs the run's noise:
  * over the generators' corners (2–24 agents, utilization 0.5–0.9, seeds 1–3) the closest power-of-two
- * came to random was 12% lower mean latency (2 agents of capacity 2, Erlang-4 service, utilization 0.5),
+ * came to random was 11% lower mean latency (2 agents of capacity 2, Erlang-4 service, utilization 0.5),
  * and least-connections to round robin 39% lower (2 agents, utilization 0.9, hyperexponential cv 3),
  * while the same runs vary by a few percent between seeds. The third is exact: it must hold on every run.
+ * Before landing, the three ran 100, 100 and 400 generated cases without a counterexample.
  */
 const FILE = 'packages/sim/test/kernel/strategies.property.test.ts';
 const TASKS = 20_000;
