@@ -3,8 +3,9 @@ import fc from 'fast-check';
 /**
  * fast-check parameters whose failure message ends with the command that replays exactly the failing case
  * (vitest.setup.ts reads FC_SEED and FC_PATH), after fast-check's own report of the counterexample.
+ * `Ts` is the tuple of the property's generated values.
  */
-export function replayable(testFile: string): Pick<fc.Parameters<unknown>, 'reporter'> {
+export function replayable<Ts>(testFile: string): { reporter: (details: fc.RunDetails<Ts>) => void } {
   return {
     reporter(details) {
       if (!details.failed) return;

@@ -24,10 +24,17 @@ import { poissonArrivals } from './support.js';
 const FILE = 'packages/sim/test/kernel/strategies.property.test.ts';
 const TASKS = 20_000;
 
-function dispatchOnArrival(
-  strategy: StrategyName,
-  fleet: { agents: number; capacity: number; utilization: number; service: DistributionSpec; seed: number },
-) {
+/** A homogeneous fleet and its load. */
+interface Fleet {
+  readonly agents: number;
+  readonly capacity: number;
+  /** Offered load ÷ capacity. */
+  readonly utilization: number;
+  readonly service: DistributionSpec;
+  readonly seed: number;
+}
+
+function dispatchOnArrival(strategy: StrategyName, fleet: Fleet) {
   const service = createDistribution(fleet.service);
   const ratePerSec = (fleet.utilization * fleet.agents * fleet.capacity * 1000) / service.mean;
   return simulate({
@@ -72,7 +79,7 @@ const heavyTailedService: fc.Arbitrary<DistributionSpec> = fc.oneof(
 describe('strategies compared on generated fleets (dispatch on arrival, homogeneous agents)', () => {
   test.prop(
     [
-      fc.record({
+      fc.record<Fleet>({
         agents: fc.integer({ min: 2, max: 24 }),
         capacity: fc.integer({ min: 1, max: 2 }),
         utilization,
@@ -80,7 +87,7 @@ describe('strategies compared on generated fleets (dispatch on arrival, homogene
         seed,
       }),
     ],
-    { numRuns: 12, ...replayable(FILE) },
+    { numRuns: 12, ...replayable<[Fleet]>(FILE) },
   )("power-of-two's mean latency is at most random's at utilization ≥ 0.5", (fleet) => {
     // Same seed for both: the same arrivals (common random numbers), so the gap is the strategies'.
     const two = dispatchOnArrival('power-of-two', fleet);
@@ -90,7 +97,7 @@ describe('strategies compared on generated fleets (dispatch on arrival, homogene
 
   test.prop(
     [
-      fc.record({
+      fc.record<Fleet>({
         agents: fc.integer({ min: 2, max: 16 }),
         capacity: fc.constant(1),
         utilization,
@@ -98,7 +105,7 @@ describe('strategies compared on generated fleets (dispatch on arrival, homogene
         seed,
       }),
     ],
-    { numRuns: 12, ...replayable(FILE) },
+    { numRuns: 12, ...replayable<[Fleet]>(FILE) },
   )('least-connections beats round robin under heavy-tailed service', (fleet) => {
     // Round robin sends every n-th task to an agent whatever it holds, so a task can wait behind a giant
     // one while other agents idle; least-connections never does while a shorter queue exists.
@@ -125,7 +132,8 @@ describe('bounded queues under generated overloads', () => {
     seed,
   });
 
-  test.prop([overload], { numRuns: 40, ...replayable(FILE) })(
+  type Overload = typeof overload extends fc.Arbitrary<infer T> ? T : never;
+  test.prop([overload], { numRuns: 40, ...replayable<[Overload]>(FILE) })(
     'depth stays within maxDepth, and every task ends completed, rejected or expired',
     (load) => {
       const tasks = 3000;
