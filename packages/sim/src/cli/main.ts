@@ -25,6 +25,12 @@ const strategyArg = (value: string): StrategyName => {
   return value as StrategyName;
 };
 
+// `flotilla sim … | head`: a reader that closes the pipe early has all it wanted; end quietly, not with EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command()
   .name('flotilla')
   .description('Simulate delegation to fleets of agents, deterministically.');

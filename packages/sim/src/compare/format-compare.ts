@@ -21,6 +21,8 @@ function significant(value: number): string {
   return Math.abs(value) >= 1e4 ? value.toFixed(0) : String(Number(value.toPrecision(4)));
 }
 
+const degrees = (df: number): string => `${df} degree${df === 1 ? '' : 's'} of freedom`;
+
 const ARROW = { lower: '↓', higher: '↑', neutral: ' ' } as const;
 
 function cell(metric: MetricComparison, strategy: string): string {
@@ -49,7 +51,7 @@ export function formatComparison(
   const percent = Math.round(summary.level * 100);
   const header = [
     `${run.title}: ${summary.strategies.length} strategies × ${seeds.length} seeds = ${runs} runs (${seedRange}) on ${run.threads} threads in ${(run.wallMs / 1000).toFixed(1)} s`,
-    `each cell: mean over seeds ± half-width of its ${percent}% confidence interval (Student t, ${seeds.length - 1} degrees of freedom)`,
+    `each cell: mean over seeds ± half-width of its ${percent}% confidence interval (Student t, ${degrees(seeds.length - 1)})`,
     '↓ lower is better (latency, wait, queue depth, lost tasks) · ↑ higher is better (throughput, fairness, completed)',
     '* best mean · ** best mean and its interval disjoint from every other strategy’s · unmarked rows are not ranked',
     '',

@@ -32,7 +32,16 @@ function workerEntry(): URL {
     : new URL('./worker-entry.js', here);
 }
 
-/** Threads to start: what was asked for, at most the cores, at most the cells, at least one. */
+/**
+ * Threads to start: what was asked for (default: one per core), at most the cores, at most the cells, at
+ * least one. More threads than cores would only share the cores and add memory.
+ *
+ * @example
+ * ```ts
+ * gridThreads(undefined, 30); // the number of cores
+ * gridThreads(8, 3); // 3 on a machine of 4 or more cores
+ * ```
+ */
 export function gridThreads(requested: number | undefined, cells: number): number {
   const cores = availableParallelism();
   return Math.max(1, Math.min(requested ?? cores, cores, cells));

@@ -6,6 +6,14 @@
 /**
  * P(|T| ≤ t) for T with `df` degrees of freedom, written with θ = atan(t / √df) (Abramowitz & Stegun
  * 26.7.3–4: a finite sum of powers of cos θ, exact for every integer df).
+ *
+ * @throws RangeError naming the value when `df` is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * studentTwoSidedProbability(1, 1); // 0.5 (the Cauchy distribution's quartiles are ±1)
+ * studentTwoSidedProbability(2.2622, 9); // 0.95
+ * ```
  */
 export function studentTwoSidedProbability(t: number, df: number): number {
   checkDegrees(df);
