@@ -8,3 +8,4 @@ export * from './kernel/index.js';
 export * from './workload/index.js';
 export * from './scenario/index.js';
 export { toSimConfig, UNSUPPORTED_SCENARIO } from './run/to-sim-config.js';
+export * from './compare/index.js';

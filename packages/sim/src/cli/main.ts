@@ -7,12 +7,8 @@ import { loadScenario } from '../scenario/load.js';
 import { withOverrides } from '../scenario/overrides.js';
 import { toSimConfig } from '../run/to-sim-config.js';
 import { formatReport } from './format-report.js';
-
-// `flotilla sim … | head` closes the pipe early: that is the reader's choice, not an error worth a trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
+import { compareCommand } from '../compare/command.js';
+import { countArg, strategyListArg } from './compare-args.js';
 
 const seedArg = (value: string): number => {
   const seed = Number(value);
@@ -28,6 +24,12 @@ const strategyArg = (value: string): StrategyName => {
   }
   return value as StrategyName;
 };
+
+// `flotilla sim … | head`: a reader that closes the pipe early has all it wanted; end quietly, not with EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const program = new Command()
   .name('flotilla')
@@ -52,6 +54,39 @@ program
     );
     if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
   });
+
+program
+  .command('compare')
+  .description(
+    'run the scenario for each strategy and seed; print each metric with a 95% confidence interval',
+  )
+  .argument('<scenario>', 'a scenario YAML file')
+  .requiredOption(
+    '--strategies <list>',
+    `comma-separated strategies to compare (${STRATEGY_NAMES.join(', ')})`,
+    strategyListArg,
+  )
+  .option(
+    '--seeds <n>',
+    'seeds per strategy: the scenario seed and the next n − 1 (at least 2)',
+    countArg('--seeds', 2, 10_000),
+    10,
+  )
+  .option('--seed <n>', 'first seed (default: the scenario seed)', seedArg)
+  .option(
+    '--threads <n>',
+    'worker threads (default and ceiling: the number of cores)',
+    countArg('--threads', 1, 1024),
+  )
+  .option('--json <file>', 'also write the summary and every run report as JSON')
+  .action(
+    async (
+      file: string,
+      options: { strategies: StrategyName[]; seeds: number; seed?: number; threads?: number; json?: string },
+    ) => {
+      await compareCommand(file, options);
+    },
+  );
 
 program
   .command('demo')
