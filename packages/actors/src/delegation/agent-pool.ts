@@ -8,6 +8,7 @@ import {
   TaskQueue,
   type BalancingStrategy,
   type Clock,
+  type EnqueueOptions,
   type PickRequest,
   type Priority,
   type Rng,
@@ -61,6 +62,15 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
   readonly agents = new Map<number, A>();
   /** One request object reused for every pick (strategies read it synchronously): dispatch allocates none. */
   private readonly request: PickRequest = { requiredMask: 0, affinityKey: undefined, nowMs: 0 };
+  /** One push options object reused for every enqueue (the queue reads it synchronously). */
+  private readonly pushOptions: { -readonly [K in keyof EnqueueOptions]-?: NonNullable<EnqueueOptions[K]> } =
+    {
+      priority: 'medium',
+      nowMs: 0,
+      expiresAtMs: Number.POSITIVE_INFINITY,
+      tenant: 'default',
+      cost: 1,
+    };
   /** Until when the rate limiter holds tasks back (the autoscaler's "rate-limited" signal). */
   rateLimitedUntilMs = Number.NEGATIVE_INFINITY;
   /** A pump is queued for the end of this turn (one per pool per turn, however many results arrived). */
@@ -139,13 +149,13 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
   /** Queues a task; false if the queue refused it. Reports a shed task through `onShed`. */
   enqueue(record: R, onShed: (shed: R) => void): boolean {
     const task = record.task;
-    const result = this.queue.push(record, {
-      priority: task.priority,
-      nowMs: task.createdAt,
-      expiresAtMs: expiresAt(task),
-      tenant: task.tenant,
-      cost: task.cost,
-    });
+    const options = this.pushOptions;
+    options.priority = task.priority;
+    options.nowMs = task.createdAt;
+    options.expiresAtMs = expiresAt(task);
+    options.tenant = task.tenant;
+    options.cost = task.cost;
+    const result = this.queue.push(record, options);
     if (!result.accepted) return false;
     record.place = 'queued';
     record.queueHandle = result.handle;

@@ -38,22 +38,27 @@ export class HandleTable<R> {
   }
 
   /**
-   * Holds the record that `create` builds from its id (for records whose fields include the id). If
-   * `create` throws, nothing is held and the error propagates.
+   * Reserves an id for a record still to be built (for records whose fields include their id); `set`
+   * fills it, `release` gives it back if the record cannot be built.
    */
-  addWith(create: (id: number) => R): R {
+  reserve(): number {
     const slot = this.slots.allocate();
     if (slot < 0) throw new RangeError(`more than ${SlotAllocator.MAX_SLOTS} records at once`);
-    let record: R;
-    try {
-      record = create(this.slots.handleOf(slot) + 1);
-    } catch (error) {
-      this.slots.release(slot); // bad input changes nothing
-      throw error;
-    }
+    return this.slots.handleOf(slot) + 1;
+  }
+
+  /** Fills a reserved id. */
+  set(id: number, record: R): void {
+    const slot = this.slots.slotOf(id - 1);
+    if (slot < 0 || this.items[slot] !== undefined) throw new RangeError(`id ${id} is not reserved`);
     this.items[slot] = record;
     this.count++;
-    return record;
+  }
+
+  /** Gives back a reserved id that was never filled. */
+  release(id: number): void {
+    const slot = this.slots.slotOf(id - 1);
+    if (slot >= 0 && this.items[slot] === undefined) this.slots.release(slot);
   }
 
   get(id: number): R | undefined {

@@ -172,15 +172,16 @@ export function createFleet(options: FleetOptions): Fleet {
       const existing = idempotent.get(spec.idempotencyKey);
       if (existing !== undefined) return existing as TaskHandle<R>;
     }
-    const record = records.addWith((key): TaskRecord => {
+    const key = records.reserve();
+    let record: TaskRecord;
+    try {
       const id = `task-${key}`;
       const task = createTask(spec, { id, nowMs });
       if (moduleTypes.has(task.type)) assertCloneable(task.payload);
-      const handle = new TaskHandleImpl<R>(id, controls) as TaskHandleImpl;
-      return {
+      record = {
         key,
         task,
-        handle,
+        handle: new TaskHandleImpl<R>(id, controls) as TaskHandleImpl,
         pool,
         requiredMask: 0,
         place: 'queued',
@@ -191,7 +192,11 @@ export function createFleet(options: FleetOptions): Fleet {
         timer: undefined,
         probe: false,
       };
-    });
+    } catch (error) {
+      records.release(key); // bad input changes nothing
+      throw error;
+    }
+    records.set(key, record);
     if (record.task.idempotencyKey !== undefined) remember(record.task.idempotencyKey, record.handle);
     delegation.submit(record);
     return record.handle as TaskHandle<R>;

@@ -15,21 +15,19 @@ describe('HandleTable', () => {
     expect(runs.get(second)).toBe('b');
   });
 
-  it('holds nothing when the record cannot be built', () => {
+  it('reserves ids for records built later, and takes back an id never filled', () => {
     const table = new HandleTable<string>();
-    expect(() =>
-      table.addWith(() => {
-        throw new Error('bad input');
-      }),
-    ).toThrow('bad input');
+    const abandoned = table.reserve();
+    table.release(abandoned);
     expect(table.size).toBe(0);
-    let id = 0;
-    const record = table.addWith((n) => {
-      id = n;
-      return `record ${n}`;
-    });
-    expect(table.get(id)).toBe(record);
-    expect(table.values()).toEqual([record]);
+    const id = table.reserve();
+    expect(id).not.toBe(abandoned);
+    table.set(id, `record ${id}`);
+    expect(table.get(id)).toBe(`record ${id}`);
+    expect(table.get(abandoned)).toBeUndefined();
+    expect(() => table.set(abandoned, 'stale')).toThrow(RangeError);
+    table.release(id); // filled: not released
+    expect(table.values()).toEqual([`record ${id}`]);
   });
 
   test.prop([fc.array(fc.oneof(fc.constant('add' as const), fc.nat({ max: 50 })), { maxLength: 300 })])(
