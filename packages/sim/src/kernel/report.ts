@@ -14,7 +14,9 @@ export interface WaitStats {
 
 /**
  * The report of one run. These names are public API (`--json` writes exactly this); times are simulated
- * seconds; statistics cover the tasks submitted after the warm-up.
+ * seconds. Latency, wait and `byPriority` cover the tasks submitted after the warm-up; utilization, queue
+ * depth, fleet size and throughput cover the time after it; `tasks` counts every task of the run, so
+ * that its outcomes add up to `submitted`.
  */
 export interface SimReport {
   readonly seed: number;
@@ -27,7 +29,10 @@ export interface SimReport {
   readonly byPriority: Readonly<
     Record<Priority, { latency: LatencyStats; wait: WaitStats; completed: number }>
   >;
-  /** Completions per simulated second, over the measured window. */
+  /**
+   * Completions per simulated second over the measured window: from the end of the warm-up to when
+   * arrivals stopped (the drain after it would understate the rate).
+   */
   readonly throughput: number;
   /**
    * `mean`: busy time ÷ capacity-time of the whole fleet (so it stays right while autoscaling changes the
@@ -93,7 +98,7 @@ export function buildReport(input: {
   seed: number;
   strategy: string;
   simulatedMs: number;
-  measuredMs: number;
+  throughputWindow: { completed: number; ms: number };
   wallMs: number;
   counts: OutcomeCounts;
   latency: LatencyHistogram;
@@ -131,7 +136,7 @@ export function buildReport(input: {
         { latency: latencyStats(b.latency), wait: waitStats(b.wait, b.waited), completed: b.completed },
       ]),
     ) as SimReport['byPriority'],
-    throughput: input.latency.count / seconds(input.measuredMs),
+    throughput: input.throughputWindow.completed / seconds(input.throughputWindow.ms),
     utilization: { mean: input.busyShare, perAgent: [...input.utilization] },
     queueDepth: { ...input.queueDepth },
     fairness: jainFairness(input.completedPerAgent),

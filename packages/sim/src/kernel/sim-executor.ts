@@ -40,6 +40,8 @@ export interface SimAgent extends DelegatedAgentBase {
   /** Bumped by each crash: answers of attempts from before the crash never arrive. */
   epoch: number;
   readonly createdAtMs: number;
+  /** Busy time when the warm-up ended (statistics cover what comes after). */
+  busyAtWarmupMs: number;
   /** Its prompt-prefix cache, oldest block first (a Map keeps insertion order: an LRU). */
   readonly prefixCache: Map<number, true> | undefined;
   /** When it stopped (drained by a scale-down, or given up); undefined while it lives. */
@@ -121,6 +123,7 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
       hostDown: false,
       epoch: 0,
       createdAtMs: this.clock.now(),
+      busyAtWarmupMs: 0,
       stoppedAtMs: undefined,
       prefixCache: spec.prefixCacheBlocks === undefined ? undefined : new Map(),
     };

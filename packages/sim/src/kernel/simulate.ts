@@ -120,12 +120,13 @@ const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
  * ```
  */
 /** Busy time of all agents ÷ their capacity-time: the fleet's utilization, however its size changed. */
-function busyShare(agents: readonly SimAgent[], endMs: number): number {
+function busyShare(agents: readonly SimAgent[], fromMs: number, endMs: number): number {
   let busyMs = 0;
   let capacityMs = 0;
   for (const agent of agents) {
-    busyMs += agent.busyMs;
-    capacityMs += agent.capacity * ((agent.stoppedAtMs ?? endMs) - agent.createdAtMs);
+    busyMs += agent.busyMs - agent.busyAtWarmupMs;
+    capacityMs +=
+      agent.capacity * Math.max(0, (agent.stoppedAtMs ?? endMs) - Math.max(agent.createdAtMs, fromMs));
   }
   return capacityMs > 0 ? Math.min(1, busyMs / capacityMs) : 0;
 }
@@ -160,6 +161,14 @@ export function simulate(config: SimConfig): SimReport {
   let waited = 0;
   let counting = config.warmup === undefined;
   let measureFromMs = 0;
+  /** When arrivals stopped: throughput is measured over [measureFromMs, admissionEndMs]. */
+  let admissionEndMs = Number.NaN;
+  let completedInWindow = 0;
+  const stopAdmitting = (): void => {
+    if (!admitting) return;
+    admitting = false;
+    admissionEndMs = clock.now();
+  };
   let admitting = true;
   let nextTask = 0;
   let events = 0;
@@ -253,6 +262,7 @@ export function simulate(config: SimConfig): SimReport {
       case 'completed': {
         counts.completed++;
         if (record.counted) {
+          if (admitting) completedInWindow++;
           const latencyMs = nowMs - record.task.createdAt;
           latency.record(latencyMs);
           const bucket = byPriority[priorityLevel(record.task.priority)] as (typeof byPriority)[number];
@@ -307,8 +317,12 @@ export function simulate(config: SimConfig): SimReport {
       if (!counting && config.warmup !== undefined) {
         const warm = 'tasks' in config.warmup ? index >= config.warmup.tasks : nowMs >= config.warmup.timeMs;
         if (warm) {
+          // From here on every statistic covers the measured window only.
           counting = true;
           measureFromMs = nowMs;
+          queueDepth.reset(nowMs);
+          agentCount.reset(nowMs);
+          for (const agent of executor.created) agent.busyAtWarmupMs = agent.busyMs;
         }
       }
       counts.submitted++;
@@ -350,7 +364,7 @@ export function simulate(config: SimConfig): SimReport {
       hash.add(nowMs, 0, priorityLevel(arrival.priority), index);
       delegation.submit(record);
       const stop = config.stop;
-      if ('tasks' in stop ? counts.submitted >= stop.tasks : nowMs >= stop.timeMs) admitting = false;
+      if ('tasks' in stop ? counts.submitted >= stop.tasks : nowMs >= stop.timeMs) stopAdmitting();
     },
   };
 
@@ -364,9 +378,7 @@ export function simulate(config: SimConfig): SimReport {
     workload.start(context, workloadRng.fork(`${i}-${workload.name}`)),
   );
   if ('timeMs' in config.stop) {
-    clock.setTimer(config.stop.timeMs, () => {
-      admitting = false;
-    });
+    clock.setTimer(config.stop.timeMs, stopAdmitting);
   }
   flush();
   // Runs until arrivals have stopped and every task has its outcome. Timers that tick forever (autoscalers,
@@ -389,7 +401,10 @@ export function simulate(config: SimConfig): SimReport {
     seed: config.seed,
     strategy: typeof config.strategy === 'string' ? config.strategy : config.strategy.name,
     simulatedMs: endMs,
-    measuredMs: Math.max(1e-9, endMs - measureFromMs),
+    throughputWindow: {
+      completed: completedInWindow,
+      ms: Math.max(1e-9, (Number.isNaN(admissionEndMs) ? endMs : admissionEndMs) - measureFromMs),
+    },
     wallMs: systemClock.now() - wallStartMs,
     counts,
     latency,
@@ -400,12 +415,12 @@ export function simulate(config: SimConfig): SimReport {
       ...(byPriority[i] as (typeof byPriority)[number]),
     })),
     queueDepth: { mean: queueDepth.mean(endMs), max: queueDepth.max },
-    // Utilization over each agent's life: busy time ÷ (capacity × time it existed).
+    // Utilization over each agent's life within the measured window: busy time ÷ (capacity × time).
     utilization: agents.map((a) => {
-      const lifeMs = (a.stoppedAtMs ?? endMs) - a.createdAtMs;
-      return lifeMs > 0 ? Math.min(1, a.busyMs / (a.capacity * lifeMs)) : 0;
+      const lifeMs = (a.stoppedAtMs ?? endMs) - Math.max(a.createdAtMs, measureFromMs);
+      return lifeMs > 0 ? Math.min(1, (a.busyMs - a.busyAtWarmupMs) / (a.capacity * lifeMs)) : 0;
     }),
-    busyShare: busyShare(agents, endMs),
+    busyShare: busyShare(agents, measureFromMs, endMs),
     completedPerAgent: agents.map((a) => a.completed),
     attempts,
     decisions,
