@@ -11,7 +11,8 @@ import type { CompareSummary, MetricComparison } from './summarize.js';
  * ```
  */
 export function formatInterval(ci: Pick<ConfidenceInterval, 'mean' | 'halfWidth'>): string {
-  if (ci.halfWidth === 0) return `${significant(ci.mean)} ± 0`;
+  // A spread at rounding-noise level (equal runs whose means differ in the 15th digit) is no spread.
+  if (ci.halfWidth <= Math.abs(ci.mean) * 1e-9) return `${significant(ci.mean)} ± 0`;
   const decimals = Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(ci.halfWidth))));
   return `${ci.mean.toFixed(decimals)} ± ${ci.halfWidth.toFixed(decimals)}`;
 }
