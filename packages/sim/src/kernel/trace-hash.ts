@@ -1,16 +1,17 @@
 /**
- * A streaming 64-bit hash of a run's event trace (two 32-bit FNV-1a lanes over integer fields): the same
- * scenario and seed give the same hash on every machine and process, a different event anywhere gives a
- * different one, and no event is kept.
+ * A streaming 64-bit hash of a run's event trace (two 32-bit MurmurHash3-style lanes with different
+ * seeds, over integer fields a word at a time): the same scenario and seed give the same hash on every
+ * machine and process, a different event anywhere gives a different one, and no event is kept.
  */
 export class TraceHash {
   private a = 0x811c9dc5;
-  private b = 0xcbf29ce4;
+  private b = 0x5bd1e995;
 
   /** Mixes one event: its time (rounded to a microsecond, so floating noise below that is ignored) and fields. */
   add(timeMs: number, kind: number, x: number, y: number): void {
-    this.mix(Math.round(timeMs * 1000) % 4294967296);
-    this.mix(Math.floor((timeMs * 1000) / 4294967296));
+    const us = Math.round(timeMs * 1000);
+    this.mix(us % 4294967296);
+    this.mix(Math.floor(us / 4294967296));
     this.mix(kind);
     this.mix(x);
     this.mix(y);
@@ -18,15 +19,31 @@ export class TraceHash {
 
   /** 16 hex digits. */
   hex(): string {
-    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+    return (
+      (finalize(this.a) >>> 0).toString(16).padStart(8, '0') +
+      (finalize(this.b) >>> 0).toString(16).padStart(8, '0')
+    );
   }
 
+  // A word at a time: a byte-wise FNV cost 40 multiplications per event, and the simulator hashes three
+  // events per task.
   private mix(value: number): void {
-    const v = value | 0;
-    for (let shift = 0; shift < 32; shift += 8) {
-      const byte = (v >>> shift) & 0xff;
-      this.a = Math.imul(this.a ^ byte, 0x01000193);
-      this.b = Math.imul(this.b ^ byte, 0x5bd1e995);
-    }
+    let k = Math.imul(value | 0, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    let a = this.a ^ k;
+    a = (a << 13) | (a >>> 19);
+    this.a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+    let b = this.b ^ Math.imul(k, 0x85ebca6b);
+    b = (b << 17) | (b >>> 15);
+    this.b = (Math.imul(b, 5) + 0x52dce729) | 0;
   }
+}
+
+/** MurmurHash3's finalizer: every input bit reaches every output bit. */
+function finalize(hash: number): number {
+  let h = hash ^ (hash >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
