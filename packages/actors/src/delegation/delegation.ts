@@ -193,6 +193,20 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
     this.finishRun(record, false, error, false, nowMs, false);
   }
 
+  /**
+   * An attempt ended with a terminal outcome decided outside the agent (a broker expired the run in its
+   * queue, or refused it): the task settles with `outcome`, without a retry.
+   */
+  ended(runId: number, outcome: TaskOutcome): void {
+    const record = this.runs.get(runId);
+    if (record === undefined) return this.released(runId);
+    this.runs.delete(runId);
+    if (record.timer !== undefined) this.clock.clearTimer(record.timer);
+    record.timer = undefined;
+    this.leaveAgent(record, false);
+    this.settle(record, outcome);
+  }
+
   /** An abandoned attempt (timed out, cancelled) has stopped: its slot is free now. */
   released(runId: number): void {
     const agent = this.abandoned.get(runId);
