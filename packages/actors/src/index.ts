@@ -12,3 +12,4 @@ export { PROTOCOL_VERSION, type HostCommand, type HostEvent, type Batch } from '
 export { AgentHost, HostErrorCode, type TaskContext, type TaskHandler } from './host/index.js';
 export * from './supervisor/index.js';
 export * from './autoscaler/index.js';
+export * from './rabbitmq/index.js';

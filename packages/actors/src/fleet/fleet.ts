@@ -88,8 +88,9 @@ const OUTCOME_INDEX = Object.fromEntries(OUTCOME_KINDS.map((kind, i) => [kind, i
  */
 export function createFleet(options: FleetOptions): Fleet {
   checkFleetOptions(options);
-  const types = options.agents.map(resolveAgentType);
-  const moduleTypes = new Set(types.filter((t) => t.module !== undefined).map((t) => t.type));
+  const types = options.agents.map((agent, i) => resolveAgentType(agent, i, options.transport !== undefined));
+  // Payloads of every type not run in-process cross a boundary (a thread, a broker): refused at submit if they cannot.
+  const moduleTypes = new Set(types.filter((t) => t.handler === undefined).map((t) => t.type));
   const clock = options.clock ?? systemClock;
   const seed = options.seed ?? defaultSeed();
   const startedAtMs = clock.now();

@@ -15,7 +15,11 @@ import type { Transport } from '../transport/transport.js';
 /** One kind of agent in a fleet. */
 export interface AgentTypeOptions {
   readonly type: string;
-  /** Path (resolved against the current directory) or file: URL of a module whose default export is the handler; runs in worker threads. */
+  /**
+   * Path (resolved against the current directory) or file: URL of a module whose default export is the
+   * handler; runs in worker threads. With a broker transport and neither `module` nor `handler`, agent
+   * processes serve the type, and `replicas × capacity` bounds how many of its tasks are out at the broker.
+   */
   readonly module?: string;
   /** An in-process handler instead of a module; runs in the calling thread. */
   readonly handler?: TaskHandler;
@@ -52,14 +56,28 @@ export interface ResolvedAgentType extends PoolSpec {
 /** Most agents per type: a limit on everything. */
 export const MAX_REPLICAS = 100_000;
 
-/** Validates one agent type, naming `agents[i].field` in errors. */
-export function resolveAgentType(options: AgentTypeOptions, index: number): ResolvedAgentType {
+/**
+ * Validates one agent type, naming `agents[i].field` in errors. With a `transport` (`remote`), a type may
+ * name neither module nor handler: the transport's agent processes serve it (e.g. `flotilla agent`).
+ */
+export function resolveAgentType(
+  options: AgentTypeOptions,
+  index: number,
+  remote = false,
+): ResolvedAgentType {
   const at = (field: string): string => `agents[${index}].${field}`;
   if (typeof options !== 'object' || options === null)
     throw new ConfigError(`agents[${index}]`, 'be an object', options);
   const type = checkName(at('type'), options.type);
-  if ((options.module === undefined) === (options.handler === undefined)) {
+  if (options.module !== undefined && options.handler !== undefined) {
     throw new ConfigError(at('module'), 'be set, or else handler, but not both', options.module);
+  }
+  if (options.module === undefined && options.handler === undefined && !remote) {
+    throw new ConfigError(
+      at('module'),
+      'be set, or else handler (or give the fleet a transport whose agent processes serve the type)',
+      options.module,
+    );
   }
   if (options.module !== undefined) checkName(at('module'), options.module);
   if (options.handler !== undefined && typeof options.handler !== 'function') {

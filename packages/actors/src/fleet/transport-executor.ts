@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { SerializedError } from '@flotilla/core';
+import { priorityLevel, type SerializedError } from '@flotilla/core';
 import type { AgentPool } from '../delegation/agent-pool.js';
 import type { AttemptExecutor, DelegatedAgentBase, DelegatedTask } from '../delegation/delegated.js';
 import type { Delegation } from '../delegation/delegation.js';
@@ -56,7 +56,7 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
     options: FleetOptions,
     private readonly listener: HostListener,
   ) {
-    this.workerTransport = types.some((t) => t.module !== undefined)
+    this.workerTransport = types.some((t) => t.handler === undefined)
       ? (options.transport ??
         workerThreadsTransport(options.threads === undefined ? {} : { threads: options.threads }))
       : undefined;
@@ -82,7 +82,7 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
 
   createAgent(base: DelegatedAgentBase, pool: AgentPool<TaskRecord, AgentRecord>): AgentRecord {
     const spec = this.types.find((t) => t.type === pool.spec.type) as ResolvedAgentType;
-    const transport = (spec.module !== undefined ? this.workerTransport : this.localTransport) as Transport;
+    const transport = (spec.handler === undefined ? this.workerTransport : this.localTransport) as Transport;
     const host = ++this.nextAgent % transport.hostCount;
     return { ...base, host, transport };
   }
@@ -96,6 +96,7 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
 
   run(record: TaskRecord, agent: AgentRecord, runId: number): void {
     const task = record.task;
+    if (agent.transport.wantsTaskMetadata === true) return this.runWithMetadata(record, agent, runId);
     agent.transport.send(agent.host, {
       kind: 'run',
       runId,
@@ -103,6 +104,22 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
       agentType: task.type,
       payload: task.payload,
       attempt: task.attempt,
+    });
+  }
+
+  /** A broker queues the task itself: it needs the priority to order it and the TTL left to expire it. */
+  private runWithMetadata(record: TaskRecord, agent: AgentRecord, runId: number): void {
+    const task = record.task;
+    const ttlMs = task.ttlMs;
+    agent.transport.send(agent.host, {
+      kind: 'run',
+      runId,
+      taskId: task.id,
+      agentType: task.type,
+      payload: task.payload,
+      attempt: task.attempt,
+      priority: priorityLevel(task.priority),
+      ...(ttlMs === undefined ? {} : { expiresInMs: task.createdAt + ttlMs - this.delegation.clock.now() }),
     });
   }
 
@@ -132,6 +149,16 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
       case 'failed':
         delegation.failed(event.runId, event.error);
         return;
+      case 'ended': {
+        const attempts = delegation.runs.get(event.runId)?.task.attempt ?? 0;
+        delegation.ended(
+          event.runId,
+          event.outcome === 'expired'
+            ? { kind: 'expired', phase: 'waiting', attempts }
+            : { kind: 'rejected', reason: 'backpressure', message: event.message },
+        );
+        return;
+      }
       case 'progress':
         delegation.runs
           .get(event.runId)
@@ -172,9 +199,15 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
   }
 
   private loadModules(transport: Transport, host: number): void {
-    for (const t of this.types)
-      if (t.module !== undefined)
-        transport.send(host, { kind: 'load', agentType: t.type, module: moduleUrl(t.module) });
+    for (const t of this.types) {
+      // A remote type (no module) is served by whatever module its agent processes were started with.
+      if (t.handler === undefined)
+        transport.send(host, {
+          kind: 'load',
+          agentType: t.type,
+          module: t.module === undefined ? '' : moduleUrl(t.module),
+        });
+    }
   }
 
   private agentsOn(transport: Transport, host: number): AgentRecord[] {

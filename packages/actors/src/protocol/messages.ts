@@ -17,6 +17,10 @@ export type HostCommand =
       readonly agentType: string;
       readonly payload: unknown;
       readonly attempt: number;
+      /** Only for a transport that `wantsTaskMetadata` (a broker): the task's priority level, 0 = critical. */
+      readonly priority?: number;
+      /** Only for a transport that `wantsTaskMetadata`: ms left of the task's TTL, for the broker to expire it. */
+      readonly expiresInMs?: number;
     }
   | {
       readonly kind: 'cancel';
@@ -41,6 +45,13 @@ export type HostEvent =
   /** Consecutive results, column by column (see `packEvents`). */
   | { readonly kind: 'done-batch'; readonly runIds: readonly number[]; readonly values: readonly unknown[] }
   | { readonly kind: 'failed'; readonly runId: number; readonly error: SerializedError }
+  /** The transport settled a run without its agent: a broker expired it in its queue, or refused it (full). */
+  | {
+      readonly kind: 'ended';
+      readonly runId: number;
+      readonly outcome: 'expired' | 'rejected';
+      readonly message: string;
+    }
   | {
       readonly kind: 'progress';
       readonly runId: number;

@@ -20,6 +20,11 @@ export interface Transport {
   readonly name: string;
   /** Number of hosts (threads, processes) behind this transport. */
   readonly hostCount: number;
+  /**
+   * Set by a transport that queues tasks itself (a broker): its `run` commands then carry the task's
+   * priority and remaining TTL. Worker threads do not need them, so their per-task messages stay small.
+   */
+  readonly wantsTaskMetadata?: boolean;
   start(handlers: TransportHandlers): Promise<void>;
   /** Queues a command for `host`; commands sent in one turn of the event loop travel as one batch. */
   send(host: number, command: HostCommand): void;

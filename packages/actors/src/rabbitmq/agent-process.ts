@@ -1,0 +1,427 @@
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import {
+  Connection,
+  ConsumerStatus,
+  type AsyncMessage,
+  type Consumer,
+  type Publisher,
+} from 'rabbitmq-client';
+import { checkInteger, checkName, ConfigError, FlotillaError } from '@flotilla/core';
+import { AgentHost, HostErrorCode, serializeError } from '../host/agent-host.js';
+import type { TaskHandler } from '../host/handler.js';
+import type { HostEvent } from '../protocol/messages.js';
+import { connectionOptions, redactText, type BrokerOptions } from './connection-options.js';
+import {
+  deadLetterDeclarations,
+  exchangeDeclarations,
+  REASON_HEADER,
+  resolveTopology,
+  workQueueDeclaration,
+  type Topology,
+  type TopologyOptions,
+} from './topology.js';
+import {
+  CONTENT_TYPE,
+  decode,
+  decodeTask,
+  encode,
+  MessageType,
+  unserializableResult,
+  versionHeaders,
+  type ControlMessage,
+  type HelloBody,
+} from './wire.js';
+import { CancelledRuns } from './cancelled-runs.js';
+
+/** One agent type an agent process serves. */
+export interface ServedAgentType {
+  readonly type: string;
+  /** Path or file: URL of a module whose default export is the handler. */
+  readonly module?: string;
+  /** Or an in-process handler. */
+  readonly handler?: TaskHandler;
+  /** Tasks run at once. Default 1. */
+  readonly capacity?: number;
+  /** Tasks held beyond capacity (prefetch = capacity + queueLimit). Default 0. */
+  readonly queueLimit?: number;
+}
+
+/** Options of {@link startAgentProcess}. */
+export interface AgentProcessOptions extends BrokerOptions, TopologyOptions {
+  readonly agents?: readonly ServedAgentType[];
+  /**
+   * Also load the modules delegators ask for (a fleet's `agents[].module`) and serve those types. Default:
+   * true when `agents` is empty, false otherwise.
+   */
+  readonly loadsModules?: boolean;
+  /** Capacity of types loaded on request. Default 1. */
+  readonly defaultCapacity?: number;
+  /** This process's id on the broker. Default: random. */
+  readonly hostId?: string;
+  /** Largest task message accepted, bytes; larger ones are dead-lettered as poison. Default 16 MiB. */
+  readonly maxMessageBytes?: number;
+  /** How long `startAgentProcess` waits for the broker, ms. Default 10,000. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** A running agent process: see {@link startAgentProcess}. */
+export interface AgentProcess {
+  readonly hostId: string;
+  /** Types served now. */
+  readonly agentTypes: readonly string[];
+  /** Counts since start: tasks finished, and poison messages dead-lettered. */
+  readonly stats: { readonly completed: number; readonly failed: number; readonly poison: number };
+  /** Graceful stop: takes nothing new, finishes (and acknowledges) what runs, hands back what waits, then disconnects. */
+  drain(): Promise<void>;
+}
+
+interface PendingRun {
+  readonly replyTo: string;
+  readonly runId: number;
+  readonly finished: (status: ConsumerStatus) => void;
+}
+
+/**
+ * Serves agent types from the broker: one consumer per type on its work queue, with a prefetch of capacity
+ * plus queue limit and at most `capacity` handlers at once; results go back to each task's delegator,
+ * batched per turn of the event loop, and a task is acknowledged only once its result is confirmed by the
+ * broker. A message that cannot be read (unparseable, another protocol version, over the size limit) is
+ * dead-lettered with its reason, and the consumer goes on. Reconnects and resubscribes on its own.
+ *
+ * @example
+ * ```ts
+ * const agents = await startAgentProcess({
+ *   url: 'amqp://127.0.0.1:5672',
+ *   agents: [{ type: 'summarize', module: './agents/summarize.js', capacity: 8 }],
+ * });
+ * process.on('SIGTERM', () => void agents.drain());
+ * ```
+ */
+export async function startAgentProcess(options: AgentProcessOptions): Promise<AgentProcess> {
+  const process = new AgentProcessImpl(options);
+  await process.start();
+  return process;
+}
+
+class AgentProcessImpl implements AgentProcess {
+  readonly hostId: string;
+  readonly stats = { completed: 0, failed: 0, poison: 0 };
+  private readonly topology: Topology;
+  private readonly url: string;
+  private readonly connection: Connection;
+  private readonly host: AgentHost;
+  private readonly consumers = new Map<string, Consumer>();
+  private readonly served: ServedAgentType[];
+  private readonly loadsModules: boolean;
+  private readonly defaultCapacity: number;
+  private readonly maxMessageBytes: number;
+  private readonly connectTimeoutMs: number;
+  private publisher!: Publisher;
+  private control: Consumer | undefined;
+  /** Runs in this process, by a local id: two delegators may both have a run 7. */
+  private readonly pending = new Map<number, PendingRun>();
+  private nextLocalId = 1;
+  private readonly cancelled = new CancelledRuns(10_000);
+  /** Events per delegator waiting for this turn's batch, with the runs each batch acknowledges. */
+  private outbox = new Map<string, { events: HostEvent[]; runs: PendingRun[] }>();
+  private flushScheduled = false;
+  private draining = false;
+
+  constructor(options: AgentProcessOptions) {
+    const { url, client } = connectionOptions(options);
+    this.url = url;
+    this.topology = resolveTopology(options);
+    this.hostId = checkName('hostId', options.hostId ?? randomUUID());
+    this.served = (options.agents ?? []).map(checkServed);
+    this.loadsModules = options.loadsModules ?? this.served.length === 0;
+    this.defaultCapacity = checkInteger('defaultCapacity', options.defaultCapacity ?? 1, 1);
+    this.maxMessageBytes = checkInteger('maxMessageBytes', options.maxMessageBytes ?? 16 * 1024 * 1024, 1);
+    this.connectTimeoutMs = checkInteger('connectTimeoutMs', options.connectTimeoutMs ?? 10_000, 1);
+    this.connection = new Connection({ ...client, connectionName: `flotilla agent ${this.hostId}` });
+    this.connection.on('error', () => undefined); // the client reconnects with backoff
+    this.host = new AgentHost(
+      (event) => this.onHostEvent(event),
+      (specifier) => import(specifier),
+    );
+  }
+
+  get agentTypes(): readonly string[] {
+    return [...this.consumers.keys()];
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.connection.onConnect(this.connectTimeoutMs, true);
+    } catch (error) {
+      this.connection.close().catch(() => undefined);
+      throw new FlotillaError(
+        'FLOTILLA_BROKER_UNAVAILABLE',
+        redactText(`cannot connect to the broker: ${describe(error)}`, this.url),
+      );
+    }
+    const exchanges = exchangeDeclarations(this.topology);
+    const deadLetters = deadLetterDeclarations(this.topology);
+    this.publisher = this.connection.createPublisher({
+      confirm: true,
+      maxAttempts: 20,
+      exchanges,
+      queues: deadLetters.queues,
+      queueBindings: deadLetters.bindings,
+    });
+    for (const agent of this.served) {
+      const handler = agent.handler ?? (await loadHandler(agent.module as string));
+      this.host.register(agent.type, handler);
+      await this.consume(agent.type, agent.capacity ?? 1, agent.queueLimit ?? 0);
+    }
+    const controlQueue = `${this.topology.prefix}.control.${this.hostId}`;
+    this.control = this.connection.createConsumer(
+      {
+        queue: controlQueue,
+        queueOptions: { queue: controlQueue, exclusive: true, autoDelete: true },
+        queueBindings: [
+          { queue: controlQueue, exchange: this.topology.controlExchange, routingKey: 'all' },
+          { queue: controlQueue, exchange: this.topology.controlExchange, routingKey: `host.${this.hostId}` },
+        ],
+        exchanges,
+        noAck: true,
+      },
+      (message) => this.onControl(message),
+    );
+    this.control.on('error', () => undefined);
+    const control = this.control;
+    await new Promise<void>((ready) => control.once('ready', ready));
+    // Announce on every (re)connection: a delegator waiting for these types counts them as loaded.
+    control.on('ready', () => this.hello());
+    this.hello();
+  }
+
+  async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    // Closing a consumer waits for its running handlers; prefetched messages not started go back to the queue.
+    await Promise.all([...this.consumers.values()].map((c) => c.close()));
+    await this.control?.close();
+    this.flush();
+    await this.publisher.close();
+    await this.connection.close();
+  }
+
+  private async consume(agentType: string, capacity: number, queueLimit: number): Promise<void> {
+    const declaration = workQueueDeclaration(this.topology, agentType);
+    const consumer = this.connection.createConsumer(
+      {
+        queue: declaration.queue.queue,
+        queueOptions: declaration.queue,
+        queueBindings: [declaration.binding],
+        exchanges: exchangeDeclarations(this.topology),
+        qos: { prefetchCount: capacity + queueLimit },
+        concurrency: capacity,
+        requeue: true,
+      },
+      (message) => this.onTask(agentType, message),
+    );
+    consumer.on('error', () => undefined);
+    this.consumers.set(agentType, consumer);
+    await new Promise<void>((ready) => consumer.once('ready', ready));
+  }
+
+  private async onTask(agentType: string, message: AsyncMessage): Promise<ConsumerStatus> {
+    const decoded = decodeTask(message, this.maxMessageBytes);
+    if (!decoded.ok) {
+      await this.deadLetter(message, `${decoded.reason}: ${decoded.detail}`);
+      return ConsumerStatus.ACK; // moved to the dead-letter queue, with its reason
+    }
+    const replyTo = message.replyTo ?? '';
+    const { runId, body } = decoded.value;
+    return new Promise<ConsumerStatus>((finished) => {
+      const run: PendingRun = { replyTo, runId, finished };
+      if (this.cancelled.has(replyTo, runId)) {
+        // Cancelled (or timed out) while it waited: answer so the delegator frees the slot, but do not run it.
+        this.queueEvent(run, { kind: 'failed', runId, error: abortedError('cancelled before it started') });
+        return;
+      }
+      const localId = this.nextLocalId++;
+      this.pending.set(localId, run);
+      this.host.handle({
+        kind: 'run',
+        runId: localId,
+        taskId: body.taskId,
+        agentType,
+        payload: body.payload,
+        attempt: body.attempt,
+      });
+    });
+  }
+
+  private onHostEvent(event: HostEvent): void {
+    if (event.kind !== 'done' && event.kind !== 'failed' && event.kind !== 'progress') return;
+    const run = this.pending.get(event.runId);
+    if (run === undefined) return;
+    if (event.kind === 'progress') {
+      this.queueEvent(undefined, { ...event, runId: run.runId }, run.replyTo);
+      return;
+    }
+    this.pending.delete(event.runId);
+    if (event.kind === 'done') this.stats.completed++;
+    else this.stats.failed++;
+    this.queueEvent(run, { ...event, runId: run.runId });
+  }
+
+  private onControl(message: AsyncMessage): void {
+    const decoded = decode(message, this.maxMessageBytes);
+    if (!decoded.ok || message.type !== MessageType.Control) return;
+    const control = decoded.value as ControlMessage;
+    if (control.kind === 'cancel') {
+      this.cancelled.add(control.replyTo, control.runId);
+      for (const [localId, run] of this.pending)
+        if (run.replyTo === control.replyTo && run.runId === control.runId)
+          this.host.handle({ kind: 'cancel', runId: localId, reason: control.reason });
+    } else if (control.kind === 'load') {
+      void this.loadOnRequest(control);
+    }
+  }
+
+  private async loadOnRequest(control: Extract<ControlMessage, { kind: 'load' }>): Promise<void> {
+    const { agentType, module, replyTo } = control;
+    const answer = (event: HostEvent): void => this.queueEvent(undefined, event, replyTo);
+    if (this.consumers.has(agentType)) return answer({ kind: 'loaded', agentType });
+    if (!this.loadsModules || this.draining || module === '') return; // not ours: another process may serve it
+    try {
+      this.host.register(agentType, await loadHandler(module));
+      if (!this.consumers.has(agentType)) await this.consume(agentType, this.defaultCapacity, 0);
+      answer({ kind: 'loaded', agentType });
+    } catch (error) {
+      const serialized = serializeError(error, HostErrorCode.LoadFailed);
+      answer({
+        kind: 'load-failed',
+        agentType,
+        error: {
+          ...serialized,
+          code: HostErrorCode.LoadFailed,
+          message: `cannot load ${module}: ${serialized.message}`,
+        },
+      });
+    }
+  }
+
+  private hello(): void {
+    const hello: HelloBody = {
+      hostId: this.hostId,
+      agentTypes: this.agentTypes,
+      loadsModules: this.loadsModules,
+    };
+    this.publisher
+      .send(
+        {
+          exchange: this.topology.controlExchange,
+          routingKey: 'hello',
+          contentType: CONTENT_TYPE,
+          type: MessageType.Hello,
+          headers: versionHeaders,
+        },
+        encode(hello),
+      )
+      .catch(() => undefined);
+  }
+
+  /** Adds an event to this turn's batch for its delegator; `run` is acknowledged once the batch is confirmed. */
+  private queueEvent(run: PendingRun | undefined, event: HostEvent, replyTo = run?.replyTo ?? ''): void {
+    let batch = this.outbox.get(replyTo);
+    if (batch === undefined) this.outbox.set(replyTo, (batch = { events: [], runs: [] }));
+    batch.events.push(event);
+    if (run !== undefined) batch.runs.push(run);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    for (const [replyTo, { events, runs }] of outbox) {
+      this.publisher
+        .send(
+          {
+            exchange: this.topology.resultsExchange,
+            routingKey: replyTo,
+            durable: true,
+            contentType: CONTENT_TYPE,
+            type: MessageType.Events,
+            headers: versionHeaders,
+          },
+          encodeEvents(events),
+        )
+        .then(
+          () => runs.forEach((run) => run.finished(ConsumerStatus.ACK)),
+          // Not confirmed: hand the tasks back; a redelivery's duplicate result is ignored by its delegator.
+          () => runs.forEach((run) => run.finished(ConsumerStatus.REQUEUE)),
+        );
+    }
+  }
+
+  /** Publishes `message` to the dead-letter exchange with `reason`, keeping its properties for inspection. */
+  private async deadLetter(message: AsyncMessage, reason: string): Promise<void> {
+    this.stats.poison++;
+    await this.publisher.send(
+      {
+        exchange: this.topology.deadLetterExchange,
+        routingKey: message.routingKey,
+        durable: true,
+        ...(message.contentType === undefined ? {} : { contentType: message.contentType }),
+        ...(message.correlationId === undefined ? {} : { correlationId: message.correlationId }),
+        ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
+        type: MessageType.Task,
+        headers: { ...message.headers, [REASON_HEADER]: reason, 'x-flotilla-host': this.hostId },
+      },
+      Buffer.isBuffer(message.body) ? message.body : Buffer.from(String(message.body)),
+    );
+  }
+}
+
+function encodeEvents(events: HostEvent[]): Buffer {
+  try {
+    return encode(events);
+  } catch {
+    // One result that cannot be cloned must not sink the batch it travels in.
+    return encode(
+      events.map((event) => {
+        try {
+          encode(event);
+          return event;
+        } catch (error) {
+          return event.kind === 'done' ? unserializableResult(event.runId, error) : event;
+        }
+      }),
+    );
+  }
+}
+
+function abortedError(message: string) {
+  return { name: 'FlotillaError', code: 'FLOTILLA_ABORTED', message };
+}
+
+async function loadHandler(specifier: string): Promise<TaskHandler> {
+  const url = /^[a-z]+:/i.test(specifier) ? specifier : pathToFileURL(resolve(specifier)).href;
+  const module = (await import(url)) as { default?: unknown };
+  if (typeof module.default !== 'function')
+    throw new FlotillaError(HostErrorCode.LoadFailed, `${specifier} has no default-exported function`);
+  return module.default as TaskHandler;
+}
+
+function checkServed(agent: ServedAgentType, index: number): ServedAgentType {
+  const at = (field: string) => `agents[${index}].${field}`;
+  checkName(at('type'), agent.type);
+  if ((agent.module === undefined) === (agent.handler === undefined))
+    throw new ConfigError(at('module'), 'be set, or else handler, but not both', agent.module);
+  if (agent.capacity !== undefined) checkInteger(at('capacity'), agent.capacity, 1, 65_535);
+  if (agent.queueLimit !== undefined) checkInteger(at('queueLimit'), agent.queueLimit, 0, 65_535);
+  return agent;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,77 @@
+import type { ConnectionOptions } from 'rabbitmq-client';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { ConfigError } from '@flotilla/core';
+
+/** How to reach the broker. Credentials come from the URL or from the environment, never from logs. */
+export interface BrokerOptions {
+  /**
+   * `amqp://user:password@host:5672/vhost` or `amqps://…` (TLS). Default: `FLOTILLA_BROKER_URL` from the
+   * environment, else `amqp://127.0.0.1:5672`. A URL without credentials takes them from
+   * `FLOTILLA_BROKER_USER` / `FLOTILLA_BROKER_PASSWORD` (else the broker's `guest`/`guest`).
+   */
+  readonly url?: string;
+  /** TLS options (CA, client certificate, servername…) for `amqps://`; `true` for TLS with the defaults. */
+  readonly tls?: boolean | TlsConnectionOptions;
+  /** Name shown in the broker's management UI. */
+  readonly connectionName?: string;
+  /** Reconnect backoff: step and ceiling, ms. Defaults 250 and 5,000. */
+  readonly reconnectStepMs?: number;
+  readonly reconnectMaxMs?: number;
+}
+
+/** The URL with its password replaced by `***`: the only form of a broker URL Flotilla ever prints. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(amqps?:\/\/)([^@/]*)@/i, (_match, scheme: string, userinfo: string) => {
+    const user = userinfo.split(':')[0] ?? '';
+    return `${scheme}${user === '' ? '' : `${decodeURIComponent(user)}:`}***@`;
+  });
+}
+
+/** Removes every credential that `url` carries from `text` (e.g. a client library's error message). */
+export function redactText(text: string, url: string): string {
+  let out = text.split(url).join(redactUrl(url));
+  const password = /^amqps?:\/\/[^:@/]*:([^@/]*)@/i.exec(url)?.[1];
+  if (password !== undefined && password.length > 0) {
+    out = out.split(password).join('***');
+    const decoded = decodeURIComponent(password);
+    if (decoded !== password) out = out.split(decoded).join('***');
+  }
+  return out;
+}
+
+/** Resolves the broker URL and credentials (options, then environment) into rabbitmq-client options. */
+export function connectionOptions(
+  options: BrokerOptions,
+  env: Record<string, string | undefined> = process.env,
+): { url: string; client: ConnectionOptions } {
+  const url = options.url ?? env.FLOTILLA_BROKER_URL ?? 'amqp://127.0.0.1:5672';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('url', 'be an amqp:// or amqps:// URL', redactUrl(url));
+  }
+  const secure = parsed.protocol === 'amqps:';
+  if (!secure && parsed.protocol !== 'amqp:')
+    throw new ConfigError('url', 'be an amqp:// or amqps:// URL', redactUrl(url));
+  // Passed field by field: given a URL, rabbitmq-client would take its (empty) credentials over the environment's.
+  const client: ConnectionOptions = {
+    hostname: parsed.hostname,
+    port: parsed.port === '' ? (secure ? 5671 : 5672) : Number(parsed.port),
+    vhost: decodeURIComponent(parsed.pathname.split('/')[1] ?? '') || '/',
+    username:
+      parsed.username === '' ? (env.FLOTILLA_BROKER_USER ?? 'guest') : decodeURIComponent(parsed.username),
+    password:
+      parsed.username === ''
+        ? (env.FLOTILLA_BROKER_PASSWORD ?? 'guest')
+        : decodeURIComponent(parsed.password),
+    retryLow: options.reconnectStepMs ?? 250,
+    retryHigh: options.reconnectMaxMs ?? 5_000,
+    connectionTimeout: 10_000,
+    heartbeat: 10,
+    noDelay: true,
+    ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
+    ...(options.tls === undefined ? (secure ? { tls: true } : {}) : { tls: options.tls }),
+  };
+  return { url, client };
+}

@@ -1,0 +1,9 @@
+export { rabbitmq, RabbitErrorCode, type RabbitTransportOptions } from './rabbitmq-transport.js';
+export {
+  startAgentProcess,
+  type AgentProcess,
+  type AgentProcessOptions,
+  type ServedAgentType,
+} from './agent-process.js';
+export { redactUrl, type BrokerOptions } from './connection-options.js';
+export { resolveTopology, workQueueName, type Topology, type TopologyOptions } from './topology.js';

@@ -1,0 +1,115 @@
+import { deserialize, serialize } from 'node:v8';
+import type { SerializedError } from '@flotilla/core';
+import { PROTOCOL_VERSION, type HostEvent } from '../protocol/messages.js';
+import { VERSION_HEADER } from './topology.js';
+
+/**
+ * What travels through the broker. Bodies are V8-serialized (the structured-clone algorithm worker
+ * threads use), so a payload or result that works on worker threads works across machines too, with
+ * the same refusals. The message `type` property says which body follows; every message carries the
+ * protocol version in a header, and a reader refuses what it cannot read instead of misreading it.
+ */
+export const CONTENT_TYPE = 'application/x-flotilla-v8';
+
+/** The body of a task message: one attempt of one task (`correlationId` = run id, `replyTo` = delegator). */
+export interface TaskBody {
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly payload: unknown;
+}
+
+/** Delegator → agent processes, on the control exchange. */
+export type ControlMessage =
+  | { readonly kind: 'load'; readonly agentType: string; readonly module: string; readonly replyTo: string }
+  | {
+      readonly kind: 'cancel';
+      readonly replyTo: string;
+      readonly runId: number;
+      readonly reason: 'timeout' | 'cancelled' | 'shutdown';
+    };
+
+/** Agent process → delegators: "I serve these types" (on start and on every reconnect). */
+export interface HelloBody {
+  readonly hostId: string;
+  readonly agentTypes: readonly string[];
+  /** Loads modules a delegator asks for (`load`), besides the types it was started with. */
+  readonly loadsModules: boolean;
+}
+
+/** Message `type` property of each kind of body. */
+export const MessageType = {
+  Task: 'task',
+  Events: 'events',
+  Control: 'control',
+  Hello: 'hello',
+} as const;
+
+/** Headers every Flotilla message carries. */
+export const versionHeaders = { [VERSION_HEADER]: PROTOCOL_VERSION } as const;
+
+/** Why a message was refused as poison. */
+export type PoisonReason = 'unknown-protocol-version' | 'too-large' | 'unparseable' | 'not-a-task';
+
+/** A message read off the broker, or the reason it cannot be. */
+export type Decoded<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: PoisonReason; readonly detail: string };
+
+/** Serializes a body; throws the structured-clone error (DataCloneError) for what cannot travel. */
+export function encode(body: unknown): Buffer {
+  return serialize(body);
+}
+
+interface Incoming {
+  readonly body: unknown;
+  readonly headers?: Record<string, unknown> | undefined;
+}
+
+/** Reads a body of a Flotilla message, checking version, size and encoding before anything else. */
+export function decode(message: Incoming, maxBytes: number): Decoded<unknown> {
+  const version = message.headers?.[VERSION_HEADER];
+  if (version !== PROTOCOL_VERSION)
+    return poison('unknown-protocol-version', `expected ${PROTOCOL_VERSION}, got ${String(version)}`);
+  const body = message.body;
+  if (!Buffer.isBuffer(body)) return poison('unparseable', 'the body is not a binary Flotilla message');
+  if (body.length > maxBytes) return poison('too-large', `${body.length} bytes, limit ${maxBytes}`);
+  try {
+    return { ok: true, value: deserialize(body) };
+  } catch (error) {
+    return poison('unparseable', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Reads a task body, refusing one whose fields are not a task's. */
+export function decodeTask(message: Incoming & { correlationId?: string | undefined }, maxBytes: number) {
+  const decoded = decode(message, maxBytes);
+  if (!decoded.ok) return decoded;
+  const body = decoded.value as Partial<TaskBody> | null;
+  const runId = Number(message.correlationId);
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof body.taskId !== 'string' ||
+    typeof body.attempt !== 'number' ||
+    !Number.isSafeInteger(runId)
+  ) {
+    return poison('not-a-task', 'expected { taskId, attempt, payload } and a numeric correlationId');
+  }
+  return { ok: true as const, value: { runId, body: body as TaskBody } };
+}
+
+function poison(reason: PoisonReason, detail: string): Decoded<never> {
+  return { ok: false, reason, detail };
+}
+
+/** A `failed` event for a result that cannot be serialized, in place of the result. */
+export function unserializableResult(runId: number, error: unknown): HostEvent {
+  const serialized: SerializedError = {
+    name: 'FlotillaError',
+    code: 'FLOTILLA_RESULT_NOT_CLONEABLE',
+    message: `the handler's result cannot be sent through the broker (structured clone failed: ${
+      error instanceof Error ? error.message : String(error)
+    })`,
+  };
+  return { kind: 'failed', runId, error: serialized };
+}
