@@ -5,7 +5,7 @@ import type { HostCommand, HostEvent } from '../../src/protocol/messages.js';
 
 /** Back from columns to single messages, for comparison. */
 function unpackCommands(packed: HostCommand[]): HostCommand[] {
-  return packed.flatMap((m) =>
+  return packed.flatMap((m): HostCommand[] =>
     m.kind === 'run-batch'
       ? m.runIds.map((runId, i) => ({
           kind: 'run' as const,
