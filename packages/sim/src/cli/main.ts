@@ -9,6 +9,7 @@ import { toSimConfig } from '../run/to-sim-config.js';
 import { formatReport } from './format-report.js';
 import { compareCommand } from '../compare/command.js';
 import { countArg, strategyListArg } from './compare-args.js';
+import { agentCommand } from './agent-command.js';
 
 const seedArg = (value: string): number => {
   const seed = Number(value);
@@ -33,7 +34,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 const program = new Command()
   .name('flotilla')
-  .description('Simulate delegation to fleets of agents, deterministically.');
+  .description('Simulate delegation to fleets of agents, deterministically, and serve agents from a broker.');
 
 program
   .command('sim')
@@ -87,6 +88,8 @@ program
       await compareCommand(file, options);
     },
   );
+
+agentCommand(program);
 
 program
   .command('demo')
