@@ -3,9 +3,8 @@ import { rabbitmq } from '../../src/rabbitmq/rabbitmq-transport.js';
 import { startAgentProcess, type AgentProcess } from '../../src/rabbitmq/agent-process.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { transportConformance } from '../transport/conformance.js';
-import { BROKER_URL, brokerAvailable, deleteTopology, uniquePrefix } from './broker.js';
+import { BROKER_URL, deleteTopology, uniquePrefix } from './broker.js';
 
-const available = await brokerAvailable();
 const prefixes: string[] = [];
 
 /**
@@ -34,9 +33,11 @@ function brokerTransport(): Transport {
   };
 }
 
-describe.skipIf(!available)('RabbitMQ transport', () => {
-  afterAll(async () => {
-    for (const prefix of prefixes) await deleteTopology(prefix, ['echo', 'nc', 'fail', 'wait', 'ghost']);
+export function conformanceOnBroker(): void {
+  describe('RabbitMQ transport', () => {
+    afterAll(async () => {
+      for (const prefix of prefixes) await deleteTopology(prefix, ['echo', 'nc', 'fail', 'wait', 'ghost']);
+    });
+    transportConformance('rabbitmq', brokerTransport, { hostsCanDie: false });
   });
-  transportConformance('rabbitmq', brokerTransport, { hostsCanDie: false });
-});
+}

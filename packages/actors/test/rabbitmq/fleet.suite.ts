@@ -1,0 +1,145 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Connection } from 'rabbitmq-client';
+import { createFleet, type FleetEvent } from '../../src/index.js';
+import { rabbitmq } from '../../src/rabbitmq/rabbitmq-transport.js';
+import { resolveTopology, workQueueName } from '../../src/rabbitmq/topology.js';
+import { agentPath } from '../fixtures/agents.js';
+import { completedBy, startAgentChild } from './agent-processes.js';
+import { BROKER_URL, deleteTopology, uniquePrefix } from './broker.js';
+
+const prefixes: string[] = [];
+const fresh = (): string => {
+  const prefix = uniquePrefix();
+  prefixes.push(prefix);
+  return prefix;
+};
+
+export function fleetOnBroker(): void {
+  describe('createFleet over RabbitMQ, with `flotilla agent` processes', () => {
+    afterAll(async () => {
+      for (const prefix of prefixes) await deleteTopology(prefix, ['echo', 'sleep', 'nobody']);
+    });
+
+    it('runs tasks on two agent processes, waits for them in ready(), and drains them on SIGTERM', async () => {
+      const prefix = fresh();
+      const fleet = createFleet({
+        transport: rabbitmq({ url: BROKER_URL, prefix }),
+        agents: [{ type: 'echo', capacity: 500 }],
+      });
+      let ready = false;
+      const readyPromise = fleet.ready().then(() => (ready = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(ready).toBe(false); // no agent process serves echo yet
+      const args = ['--module', agentPath('echo'), '--type', 'echo', '--capacity', '8', '--queue-limit', '8'];
+      const agents = [await startAgentChild(prefix, args), await startAgentChild(prefix, args)];
+      await readyPromise;
+      const handles = Array.from({ length: 2_000 }, (_, i) =>
+        fleet.submit({ type: 'echo', payload: { i, at: new Date(i) } }),
+      );
+      const results = await Promise.all(handles.map((h) => h.result));
+      results.forEach((result, i) => expect(result).toEqual({ i, at: new Date(i) })); // structured clone survives
+      await fleet.close();
+      expect(await Promise.all(agents.map((a) => a.stop()))).toEqual([0, 0]);
+      const perAgent = agents.map(completedBy);
+      expect(perAgent[0]! + perAgent[1]!).toBe(2_000);
+      expect(Math.min(...perAgent)).toBeGreaterThan(0); // the broker spread the work over both
+    });
+
+    it('expires a task whose TTL runs out in the broker queue, and refuses past the queue bound as backpressure', async () => {
+      const prefix = fresh();
+      const fleet = createFleet({
+        transport: rabbitmq({ url: BROKER_URL, prefix, maxQueueLength: 5 }),
+        agents: [{ type: 'sleep', capacity: 1_000 }],
+      });
+      const agent = await startAgentChild(prefix, [
+        '--module',
+        agentPath('sleep'),
+        '--type',
+        'sleep',
+        '--max-queue-length',
+        '5',
+      ]);
+      await fleet.ready();
+      // One agent, capacity 1: the first task holds it for 400 ms while the rest wait in the broker.
+      const first = fleet.submit({ type: 'sleep', payload: { ms: 400 } });
+      await new Promise((r) => setTimeout(r, 100));
+      const expiring = fleet.submit({ type: 'sleep', payload: { ms: 1 }, ttlMs: 100 });
+      const fillers = Array.from({ length: 10 }, () => fleet.submit({ type: 'sleep', payload: { ms: 1 } }));
+      const outcomes = await Promise.all(
+        [first, expiring, ...fillers].map((h) =>
+          h.result.then(
+            () => 'completed',
+            (e: { outcome?: { kind: string; reason?: string } }) =>
+              [e.outcome?.kind, e.outcome?.reason].filter(Boolean).join(':'),
+          ),
+        ),
+      );
+      expect(outcomes[0]).toBe('completed');
+      expect(outcomes[1]).toBe('expired');
+      const refused = outcomes.slice(2).filter((o) => o === 'rejected:backpressure').length;
+      expect(refused).toBeGreaterThan(0); // five fit (with the expiring one), the rest were refused by the broker
+      expect(outcomes.slice(2).filter((o) => o === 'completed').length).toBe(10 - refused);
+      expect(fleet.stats().outcomes).toMatchObject({ expired: 1, rejected: refused });
+      await fleet.close();
+      await agent.stop();
+    });
+
+    it('dead-letters a poison message with its reason and keeps consuming', async () => {
+      const prefix = fresh();
+      const fleet = createFleet({
+        transport: rabbitmq({ url: BROKER_URL, prefix }),
+        agents: [{ type: 'echo', capacity: 10 }],
+      });
+      const agent = await startAgentChild(prefix, ['--module', agentPath('echo'), '--type', 'echo']);
+      await fleet.ready();
+      const topology = resolveTopology({ prefix });
+      const connection = new Connection({ url: BROKER_URL });
+      const publisher = connection.createPublisher({ confirm: true });
+      const queue = workQueueName(topology, 'echo');
+      await publisher.send(
+        { routingKey: queue, headers: { 'x-flotilla-v': 1 }, correlationId: '1' },
+        Buffer.from('{not v8'),
+      );
+      await publisher.send(
+        { routingKey: queue, headers: { 'x-flotilla-v': 99 } },
+        Buffer.from('from the future'),
+      );
+      await publisher.send({ routingKey: queue }, 'no version at all');
+      expect(await fleet.submit({ type: 'echo', payload: 'still consuming' }).result).toBe('still consuming');
+      const reasons: string[] = [];
+      for (let i = 0; i < 50 && reasons.length < 3; i++) {
+        const message = await connection.basicGet({ queue: topology.deadLetterQueue, noAck: true });
+        if (message === undefined) await new Promise((r) => setTimeout(r, 50));
+        else reasons.push(String(message.headers?.['x-flotilla-reason']));
+      }
+      expect(reasons).toHaveLength(3);
+      expect(reasons[0]).toMatch(/^unparseable: /);
+      expect(reasons[1]).toBe('unknown-protocol-version: expected 1, got 99');
+      expect(reasons[2]).toBe('unknown-protocol-version: expected 1, got undefined');
+      await publisher.close();
+      await connection.close();
+      await fleet.close();
+      await agent.stop();
+    });
+
+    it('reports every task outcome once on the fleet event stream', async () => {
+      const prefix = fresh();
+      const fleet = createFleet({
+        transport: rabbitmq({ url: BROKER_URL, prefix }),
+        agents: [{ type: 'echo', capacity: 10 }],
+      });
+      const events: FleetEvent[] = [];
+      fleet.on('event', (e) => events.push(e));
+      const agent = await startAgentChild(prefix, ['--module', agentPath('echo'), '--type', 'echo']);
+      await fleet.ready();
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => fleet.submit({ type: 'echo', payload: i }).result),
+      );
+      const tasks = events.filter((e) => e.kind === 'task');
+      expect(tasks).toHaveLength(50);
+      expect(new Set(tasks.map((e) => (e.kind === 'task' ? e.taskId : ''))).size).toBe(50);
+      await fleet.close();
+      await agent.stop();
+    });
+  });
+}
