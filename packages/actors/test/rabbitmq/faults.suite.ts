@@ -79,9 +79,12 @@ export function faultsOnBroker(): void {
         await until(() => settled >= TASKS / 4, 'a quarter of the tasks');
         rabbitmqctl('close_all_connections', 'flotilla fault test');
         await until(() => settled >= TASKS / 2, 'half of the tasks');
-        rabbitmqctl('stop_app');
-        rabbitmqctl('start_app');
-        rabbitmqctl('await_startup');
+        try {
+          rabbitmqctl('stop_app');
+        } finally {
+          rabbitmqctl('start_app'); // whatever happens, leave the broker running for whoever comes next
+          rabbitmqctl('await_startup');
+        }
         await all;
 
         // Exactly one outcome per task, on the event stream and in the counters.
