@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { runAmqpSuite } from './suites/amqp/suite.js';
 import { runCoreSuite } from './suites/core/suite.js';
 import { runRuntimeSuite } from './suites/runtime/suite.js';
 import { runSimSuite } from './suites/sim/suite.js';
@@ -13,6 +14,7 @@ const suites: Record<
   core: runCoreSuite,
   runtime: runRuntimeSuite,
   sim: runSimSuite,
+  amqp: runAmqpSuite,
 };
 
 const program = new Command()

@@ -348,7 +348,7 @@ class AgentProcessImpl implements AgentProcess {
           {
             exchange: this.topology.resultsExchange,
             routingKey: replyTo,
-            durable: true,
+            durable: this.topology.persistent,
             contentType: CONTENT_TYPE,
             type: MessageType.Events,
             headers: versionHeaders,

@@ -248,7 +248,7 @@ class RabbitTransport implements Transport {
           exchange: this.topology.tasksExchange,
           routingKey: command.agentType,
           mandatory: true,
-          durable: true,
+          durable: this.topology.persistent,
           contentType: CONTENT_TYPE,
           type: MessageType.Task,
           correlationId: String(command.runId),

@@ -1,5 +1,10 @@
 import { ConfigError, checkInteger, checkName } from '@flotilla/core';
 
+function checkBoolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(field, 'be true or false', value);
+  return value;
+}
+
 /**
  * Names and arguments of everything Flotilla declares on a broker. Declarations are idempotent: every
  * delegator and every agent process declares what it uses, with the same arguments, whenever it
@@ -20,6 +25,11 @@ export interface TopologyOptions {
   readonly maxQueueLength?: number;
   /** Quorum queues only: deliveries of one message before it is dead-lettered. Default 5. */
   readonly deliveryLimit?: number;
+  /**
+   * Persistent messages (default true): tasks and results written to disk, so a broker restart loses
+   * none. `false` trades that for throughput (about 1.5× here), like a Redis without persistence.
+   */
+  readonly persistent?: boolean;
 }
 
 /** {@link TopologyOptions} with every default applied. */
@@ -28,6 +38,7 @@ export interface Topology {
   readonly queueType: 'classic' | 'quorum';
   readonly maxQueueLength: number;
   readonly deliveryLimit: number;
+  readonly persistent: boolean;
   /** Direct exchange: routing key = agent type → that type's work queue. */
   readonly tasksExchange: string;
   /** Direct exchange: routing key = delegator id → that delegator's results queue. */
@@ -59,6 +70,7 @@ export function resolveTopology(options: TopologyOptions = {}): Topology {
     queueType,
     maxQueueLength: checkInteger('maxQueueLength', options.maxQueueLength ?? 100_000, 1),
     deliveryLimit: checkInteger('deliveryLimit', options.deliveryLimit ?? 5, 1),
+    persistent: checkBoolean('persistent', options.persistent ?? true),
     tasksExchange: `${prefix}.tasks`,
     resultsExchange: `${prefix}.results`,
     controlExchange: `${prefix}.control`,
