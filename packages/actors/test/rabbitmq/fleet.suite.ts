@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { createFleet, type FleetEvent } from '../../src/index.js';
@@ -120,6 +123,18 @@ export function fleetOnBroker(): void {
       await connection.close();
       await fleet.close();
       await agent.stop();
+    });
+
+    it('runs the two-process example as its README says', async () => {
+      const main = fileURLToPath(new URL('../../../../examples/rabbitmq/main.mjs', import.meta.url));
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [main], {
+        env: { ...process.env, FLOTILLA_BROKER_URL: BROKER_URL },
+        timeout: 60_000,
+      });
+      expect(stdout).toMatch(/delegator: 200 summaries in \d+ ms/);
+      expect(stdout).toMatch(/completed: 200/);
+      expect(stderr.match(/drained \(\d+ completed/g)).toHaveLength(2);
+      expect(stderr).not.toContain('guest:guest'); // the password never reaches a log
     });
 
     it('reports every task outcome once on the fleet event stream', async () => {
