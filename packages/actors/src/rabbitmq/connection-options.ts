@@ -21,7 +21,7 @@ export interface BrokerOptions {
 
 /** The URL with its password replaced by `***`: the only form of a broker URL Flotilla ever prints. */
 export function redactUrl(url: string): string {
-  return url.replace(/^(amqps?:\/\/)([^@/]*)@/i, (_match, scheme: string, userinfo: string) => {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_match, scheme: string, userinfo: string) => {
     const user = userinfo.split(':')[0] ?? '';
     return `${scheme}${user === '' ? '' : `${decodeURIComponent(user)}:`}***@`;
   });

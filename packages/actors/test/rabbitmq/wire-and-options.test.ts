@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { connectionOptions, redactText, redactUrl } from '../../src/rabbitmq/connection-options.js';
+import { resolveTopology, workQueueDeclaration } from '../../src/rabbitmq/topology.js';
+import { decode, decodeTask, encode } from '../../src/rabbitmq/wire.js';
+import { CancelledRuns } from '../../src/rabbitmq/cancelled-runs.js';
+
+describe('broker URL and credentials', () => {
+  it('never prints a password', () => {
+    expect(redactUrl('amqp://alice:s3cr%40t@broker:5672/prod')).toBe('amqp://alice:***@broker:5672/prod');
+    expect(redactUrl('amqps://broker')).toBe('amqps://broker');
+    const url = 'amqp://alice:s3cr%40t@broker:5672';
+    expect(redactText(`connect ECONNREFUSED ${url} (password s3cr@t)`, url)).toBe(
+      'connect ECONNREFUSED amqp://alice:***@broker:5672 (password ***)',
+    );
+  });
+
+  it('takes credentials from the URL, else from the environment, and TLS from amqps://', () => {
+    expect(connectionOptions({ url: 'amqp://alice:pw@h:1234/v' }, {}).client).toMatchObject({
+      hostname: 'h',
+      port: 1234,
+      vhost: 'v',
+      username: 'alice',
+      password: 'pw',
+    });
+    const fromEnv = connectionOptions(
+      {},
+      { FLOTILLA_BROKER_URL: 'amqps://h', FLOTILLA_BROKER_USER: 'bob', FLOTILLA_BROKER_PASSWORD: 'x' },
+    );
+    expect(fromEnv.client).toMatchObject({
+      hostname: 'h',
+      port: 5671,
+      vhost: '/',
+      username: 'bob',
+      password: 'x',
+      tls: true,
+    });
+    expect(connectionOptions({ url: 'amqps://h', tls: { servername: 'b' } }, {}).client.tls).toEqual({
+      servername: 'b',
+    });
+  });
+
+  it('refuses a URL that is not amqp(s), naming the field without the password', () => {
+    expect(() => connectionOptions({ url: 'http://u:pw@h' }, {})).toThrow(/url.*http:\/\/u:\*\*\*@h/);
+    expect(() => connectionOptions({ url: 'http://u:pw@h' }, {})).not.toThrow(/pw/);
+  });
+});
+
+describe('topology', () => {
+  it('declares classic work queues with priorities, a reject-publish bound and the dead-letter exchange', () => {
+    const declaration = workQueueDeclaration(resolveTopology({ maxQueueLength: 7 }), 'summarize');
+    expect(declaration.queue).toEqual({
+      queue: 'flotilla.tasks.summarize',
+      durable: true,
+      arguments: {
+        'x-max-length': 7,
+        'x-overflow': 'reject-publish',
+        'x-dead-letter-exchange': 'flotilla.dead-letter',
+        'x-queue-type': 'classic',
+        'x-max-priority': 3,
+      },
+    });
+    expect(declaration.binding).toEqual({
+      queue: 'flotilla.tasks.summarize',
+      exchange: 'flotilla.tasks',
+      routingKey: 'summarize',
+    });
+  });
+
+  it('declares quorum queues with a delivery limit as the poison bound', () => {
+    const declaration = workQueueDeclaration(resolveTopology({ queueType: 'quorum', deliveryLimit: 3 }), 't');
+    expect(declaration.queue.arguments).toMatchObject({ 'x-queue-type': 'quorum', 'x-delivery-limit': 3 });
+    expect(declaration.queue.arguments).not.toHaveProperty('x-max-priority');
+  });
+
+  it('names the field and the value of a bad option', () => {
+    expect(() => resolveTopology({ queueType: 'stream' as 'quorum' })).toThrow(/queueType.*stream/);
+    expect(() => resolveTopology({ maxQueueLength: 0 })).toThrow(/maxQueueLength.*0/);
+    expect(() => resolveTopology({ persistent: 'yes' as unknown as boolean })).toThrow(/persistent.*yes/);
+  });
+});
+
+describe('wire', () => {
+  const headers = { 'x-flotilla-v': 1 };
+
+  it('round-trips what structured clone carries (dates, maps, typed arrays)', () => {
+    const payload = { at: new Date(5), seen: new Map([['a', 1]]), bytes: new Uint8Array([1, 2]) };
+    const body = encode({ taskId: 't', attempt: 2, payload });
+    expect(decodeTask({ body, headers, correlationId: '9' }, 1_000)).toEqual({
+      ok: true,
+      value: { runId: 9, body: { taskId: 't', attempt: 2, payload } },
+    });
+  });
+
+  it('classifies poison: another version, too large, unparseable, not a task', () => {
+    const body = encode({ taskId: 't', attempt: 1, payload: 'x'.repeat(100) });
+    expect(decode({ body, headers: { 'x-flotilla-v': 2 } }, 1_000)).toMatchObject({
+      ok: false,
+      reason: 'unknown-protocol-version',
+    });
+    expect(decode({ body, headers }, 10)).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(decode({ body: Buffer.from('{json'), headers }, 1_000)).toMatchObject({
+      ok: false,
+      reason: 'unparseable',
+    });
+    expect(decode({ body: 'text', headers }, 1_000)).toMatchObject({ ok: false, reason: 'unparseable' });
+    expect(decodeTask({ body: encode({ nope: 1 }), headers, correlationId: '1' }, 1_000)).toMatchObject({
+      ok: false,
+      reason: 'not-a-task',
+    });
+    expect(decodeTask({ body, headers, correlationId: 'x' }, 1_000)).toMatchObject({
+      ok: false,
+      reason: 'not-a-task',
+    });
+  });
+
+  it('remembers a bounded number of cancelled runs, forgetting the oldest', () => {
+    const cancelled = new CancelledRuns(2);
+    cancelled.add('d', 1);
+    cancelled.add('d', 2);
+    cancelled.add('e', 1);
+    expect([cancelled.has('d', 1), cancelled.has('d', 2), cancelled.has('e', 1)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+});
