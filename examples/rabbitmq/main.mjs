@@ -8,7 +8,7 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const cli = here('../../packages/sim/dist/cli/main.js');
 const broker = process.env.FLOTILLA_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-const agents = [1, 2].map((n) =>
+const agents = [1, 2].map(() =>
   spawn(
     process.execPath,
     [
