@@ -334,7 +334,10 @@ class AgentProcessImpl implements AgentProcess {
     if (run !== undefined) batch.runs.push(run);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      // A whole turn of the event loop, not a microtask: the client hands each delivery over in its own
+      // promise chain, so a microtask batch holds one or two results; a turn holds everything that
+      // arrived in one socket read (about 1.7× the throughput with transient messages).
+      setImmediate(() => this.flush());
     }
   }
 
