@@ -12,7 +12,7 @@ import { checkInteger, checkName, ConfigError, FlotillaError } from '@flotilla/c
 import { AgentHost, HostErrorCode, serializeError } from '../host/agent-host.js';
 import type { TaskHandler } from '../host/handler.js';
 import type { HostEvent } from '../protocol/messages.js';
-import { connectionOptions, redactText, type BrokerOptions } from './connection-options.js';
+import { connectionOptions, redactText, whenReady, type BrokerOptions } from './connection-options.js';
 import {
   deadLetterDeclarations,
   exchangeDeclarations,
@@ -100,9 +100,14 @@ interface PendingRun {
  * ```
  */
 export async function startAgentProcess(options: AgentProcessOptions): Promise<AgentProcess> {
-  const process = new AgentProcessImpl(options);
-  await process.start();
-  return process;
+  const agentProcess = new AgentProcessImpl(options);
+  try {
+    await agentProcess.start();
+  } catch (error) {
+    await agentProcess.drain().catch(() => undefined); // leave no connection behind
+    throw error;
+  }
+  return agentProcess;
 }
 
 class AgentProcessImpl implements AgentProcess {
@@ -118,7 +123,7 @@ class AgentProcessImpl implements AgentProcess {
   private readonly defaultCapacity: number;
   private readonly maxMessageBytes: number;
   private readonly connectTimeoutMs: number;
-  private publisher!: Publisher;
+  private readonly publisher: Publisher;
   private control: Consumer | undefined;
   /** Runs in this process, by a local id: two delegators may both have a run 7. */
   private readonly pending = new Map<number, PendingRun>();
@@ -141,6 +146,15 @@ class AgentProcessImpl implements AgentProcess {
     this.connectTimeoutMs = checkInteger('connectTimeoutMs', options.connectTimeoutMs ?? 10_000, 1);
     this.connection = new Connection({ ...client, connectionName: `flotilla agent ${this.hostId}` });
     this.connection.on('error', () => undefined); // the client reconnects with backoff
+    const deadLetters = deadLetterDeclarations(this.topology);
+    // Lazy: its channel opens (and declares) at the first publish, and again after every reconnect.
+    this.publisher = this.connection.createPublisher({
+      confirm: true,
+      maxAttempts: 20,
+      exchanges: exchangeDeclarations(this.topology),
+      queues: deadLetters.queues,
+      queueBindings: deadLetters.bindings,
+    });
     this.host = new AgentHost(
       (event) => this.onHostEvent(event),
       (specifier) => import(specifier),
@@ -162,14 +176,6 @@ class AgentProcessImpl implements AgentProcess {
       );
     }
     const exchanges = exchangeDeclarations(this.topology);
-    const deadLetters = deadLetterDeclarations(this.topology);
-    this.publisher = this.connection.createPublisher({
-      confirm: true,
-      maxAttempts: 20,
-      exchanges,
-      queues: deadLetters.queues,
-      queueBindings: deadLetters.bindings,
-    });
     for (const agent of this.served) {
       const handler = agent.handler ?? (await loadHandler(agent.module as string));
       this.host.register(agent.type, handler);
@@ -189,9 +195,9 @@ class AgentProcessImpl implements AgentProcess {
       },
       (message) => this.onControl(message),
     );
-    this.control.on('error', () => undefined);
     const control = this.control;
-    await new Promise<void>((ready) => control.once('ready', ready));
+    await whenReady(control, 'cannot consume the control queue', this.url);
+    control.on('error', () => undefined); // from now on, retried by the client
     // Announce on every (re)connection: a delegator waiting for these types counts them as loaded.
     control.on('ready', () => this.hello());
     this.hello();
@@ -222,9 +228,15 @@ class AgentProcessImpl implements AgentProcess {
       },
       (message) => this.onTask(agentType, message),
     );
-    consumer.on('error', () => undefined);
     this.consumers.set(agentType, consumer);
-    await new Promise<void>((ready) => consumer.once('ready', ready));
+    try {
+      await whenReady(consumer, `cannot consume the ${agentType} work queue`, this.url);
+    } catch (error) {
+      this.consumers.delete(agentType);
+      await consumer.close().catch(() => undefined);
+      throw error;
+    }
+    consumer.on('error', () => undefined); // from now on, retried by the client
   }
 
   private async onTask(agentType: string, message: AsyncMessage): Promise<ConsumerStatus> {

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'rabbitmq-client';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { ConfigError } from '@flotilla/core';
+import { ConfigError, FlotillaError } from '@flotilla/core';
 
 /** How to reach the broker. Credentials come from the URL or from the environment, never from logs. */
 export interface BrokerOptions {
@@ -74,4 +74,31 @@ export function connectionOptions(
     ...(options.tls === undefined ? (secure ? { tls: true } : {}) : { tls: options.tls }),
   };
   return { url, client };
+}
+
+/**
+ * Resolves once `consumer` is set up; rejects with the first setup error (a declaration the broker
+ * refuses, say), credentials removed, instead of waiting forever while the client retries.
+ */
+export function whenReady(
+  consumer: {
+    once(event: string, listener: (arg?: unknown) => void): unknown;
+    off(event: string, listener: (arg?: unknown) => void): unknown;
+  },
+  what: string,
+  url: string,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onReady = (): void => {
+      consumer.off('error', onError);
+      resolve();
+    };
+    const onError = (error: unknown): void => {
+      consumer.off('ready', onReady);
+      const message = error instanceof Error ? error.message : String(error);
+      reject(new FlotillaError('FLOTILLA_BROKER_UNAVAILABLE', redactText(`${what}: ${message}`, url)));
+    };
+    consumer.once('ready', onReady);
+    consumer.once('error', onError);
+  });
 }

@@ -4,7 +4,7 @@ import { checkInteger, FlotillaError, type SerializedError } from '@flotilla/cor
 import { HostErrorCode } from '../host/agent-host.js';
 import type { HostCommand, HostEvent } from '../protocol/messages.js';
 import type { Transport, TransportHandlers } from '../transport/transport.js';
-import { connectionOptions, redactText, type BrokerOptions } from './connection-options.js';
+import { connectionOptions, redactText, whenReady, type BrokerOptions } from './connection-options.js';
 import {
   exchangeDeclarations,
   deadLetterDeclarations,
@@ -152,9 +152,9 @@ class RabbitTransport implements Transport {
       },
       (message) => this.onMessage(message),
     );
-    consumer.on('error', () => undefined); // retried by the client
     this.consumer = consumer;
-    await new Promise<void>((resolve) => consumer.once('ready', resolve));
+    await whenReady(consumer, 'cannot consume the results queue', this.url);
+    consumer.on('error', () => undefined); // from now on, retried by the client
   }
 
   send(_host: number, command: HostCommand): void {

@@ -78,14 +78,20 @@ export function faultsOnBroker(): void {
 
         await until(() => settled >= TASKS / 4, 'a quarter of the tasks');
         rabbitmqctl('close_all_connections', 'flotilla fault test');
+        const settledAtCut = settled;
         await until(() => settled >= TASKS / 2, 'half of the tasks');
+        let settledAtRestart = TASKS;
         try {
           rabbitmqctl('stop_app');
+          settledAtRestart = settled;
         } finally {
           rabbitmqctl('start_app'); // whatever happens, leave the broker running for whoever comes next
           rabbitmqctl('await_startup');
         }
         await all;
+        // Both faults hit work in flight.
+        expect(settledAtCut).toBeLessThan(TASKS);
+        expect(settledAtRestart).toBeLessThan(TASKS);
 
         // Exactly one outcome per task, on the event stream and in the counters.
         const outcomes = events.filter((e) => e.kind === 'task');
@@ -100,7 +106,9 @@ export function faultsOnBroker(): void {
         expect(await Promise.all(agents.map((a) => a.stop()))).toEqual([0, 0]);
         // Handlers may have run more than once (redelivery after the cuts); results were still counted once.
         const ran = agents.map(completedBy).reduce((a, b) => a + b, 0);
-        console.log(`fault test: ${TASKS} tasks completed once each; handlers finished ${ran} times`);
+        console.log(
+          `fault test: ${TASKS} tasks completed once each (${settledAtCut} settled at the cut, ${settledAtRestart} at the restart); handlers finished ${ran} times`,
+        );
       },
       180_000,
     );

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { createFleet, type FleetEvent } from '../../src/index.js';
 import { rabbitmq } from '../../src/rabbitmq/rabbitmq-transport.js';
+import { startAgentProcess } from '../../src/rabbitmq/agent-process.js';
 import { resolveTopology, workQueueName } from '../../src/rabbitmq/topology.js';
 import { agentPath } from '../fixtures/agents.js';
 import { completedBy, startAgentChild } from './agent-processes.js';
@@ -135,6 +136,24 @@ export function fleetOnBroker(): void {
       expect(stdout).toMatch(/completed: 200/);
       expect(stderr.match(/drained \(\d+ completed/g)).toHaveLength(2);
       expect(stderr).not.toContain('guest:guest'); // the password never reaches a log
+    });
+
+    it('refuses, with a clear error, an agent process whose queue arguments disagree with the broker', async () => {
+      const prefix = fresh();
+      const first = await startAgentProcess({
+        url: BROKER_URL,
+        prefix,
+        agents: [{ type: 'echo', handler: (p) => p }],
+      });
+      await expect(
+        startAgentProcess({
+          url: BROKER_URL,
+          prefix,
+          maxQueueLength: 9,
+          agents: [{ type: 'echo', handler: (p) => p }],
+        }),
+      ).rejects.toThrow(/cannot consume the echo work queue: .*PRECONDITION_FAILED.*x-max-length/);
+      await first.drain();
     });
 
     it('reports every task outcome once on the fleet event stream', async () => {
