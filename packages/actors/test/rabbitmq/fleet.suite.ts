@@ -156,6 +156,26 @@ export function fleetOnBroker(): void {
       await first.drain();
     });
 
+    it('runs on quorum queues, which carry the delivery limit', async () => {
+      const prefix = fresh();
+      const options = { url: BROKER_URL, prefix, queueType: 'quorum' as const, deliveryLimit: 3 };
+      const agent = await startAgentProcess({
+        ...options,
+        agents: [{ type: 'echo', handler: (p) => p, capacity: 4 }],
+      });
+      const fleet = createFleet({ transport: rabbitmq(options), agents: [{ type: 'echo', capacity: 100 }] });
+      await fleet.ready();
+      const results = await Promise.all(
+        Array.from(
+          { length: 100 },
+          (_, i) => fleet.submit({ type: 'echo', payload: i, priority: 'high' }).result,
+        ),
+      );
+      expect(results).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      await fleet.close();
+      await agent.drain();
+    });
+
     it('reports every task outcome once on the fleet event stream', async () => {
       const prefix = fresh();
       const fleet = createFleet({
