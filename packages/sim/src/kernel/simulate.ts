@@ -6,7 +6,6 @@ import {
 } from '@flotilla/actors';
 import {
   createRng,
-  DEFAULT_TENANT,
   LatencyHistogram,
   PRIORITIES,
   priorityLevel,
@@ -15,7 +14,6 @@ import {
   VirtualClock,
   type RateLimiterOptions,
   type StrategySpec,
-  type Task,
   type TaskOutcome,
 } from '@flotilla/core';
 import type { Workload, WorkloadContext } from '../workload/workload.js';
@@ -23,6 +21,7 @@ import { scheduleCrashes } from './crashes.js';
 import type { SimFault } from './faults.js';
 import { buildReport, type SimReport, type TaskHistory } from './report.js';
 import { SimExecutor, type ServiceTime, type SimAgent, type SimTask } from './sim-executor.js';
+import { SimTaskRecord, type SimTaskDefaults } from './sim-task-record.js';
 import { TraceHash } from './trace-hash.js';
 
 /** One agent type of a simulation; times in simulated milliseconds. */
@@ -89,8 +88,6 @@ export interface OutcomeCounts {
   rejected: number;
   cancelled: number;
 }
-
-const NO_CAPABILITIES: readonly string[] = Object.freeze([]);
 
 const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
   completed: 1,
@@ -301,6 +298,11 @@ export function simulate(config: SimConfig): SimReport {
     record.onDone?.();
   };
 
+  const taskDefaults: SimTaskDefaults = {
+    ttlMs: config.ttlMs,
+    timeoutMs: config.timeoutMs,
+    maxAttempts: config.maxAttempts ?? 1,
+  };
   const context: WorkloadContext = {
     now: () => clock.now(),
     at: (atMs, callback) => {
@@ -326,41 +328,7 @@ export function simulate(config: SimConfig): SimReport {
         }
       }
       counts.submitted++;
-      // Built directly rather than through createTask: arrivals come from validated workloads, and the
-      // per-task validation (and the spreads of optional fields) cost more than the rest of a submit.
-      const task: Task = {
-        id: `t${index}`,
-        type: arrival.type,
-        payload: undefined,
-        priority: arrival.priority,
-        createdAt: nowMs,
-        ttlMs: config.ttlMs,
-        timeoutMs: config.timeoutMs,
-        attempt: 0,
-        maxAttempts: config.maxAttempts ?? 1,
-        affinityKey: arrival.affinityKey,
-        requiredCapabilities: NO_CAPABILITIES,
-        tenant: arrival.tenant ?? DEFAULT_TENANT,
-        cost: 1,
-        idempotencyKey: undefined,
-      };
-      const record: SimTask = {
-        index,
-        task,
-        arrival,
-        pool,
-        requiredMask: 0,
-        place: 'queued',
-        queueHandle: -1,
-        agent: undefined,
-        runId: 0,
-        startedAtMs: 0,
-        timer: undefined,
-        probe: false,
-        lastAgentId: undefined,
-        counted: counting,
-        onDone,
-      };
+      const record = new SimTaskRecord(index, arrival, pool, nowMs, taskDefaults, counting, onDone);
       hash.add(nowMs, 0, priorityLevel(arrival.priority), index);
       delegation.submit(record);
       const stop = config.stop;
