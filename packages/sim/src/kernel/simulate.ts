@@ -177,6 +177,8 @@ export function simulate(config: SimConfig): SimReport {
     deferred.push(callback);
   };
   const flush = (): void => {
+    // Most events defer nothing; setting an array's length is a runtime call even when it is already 0.
+    if (deferred.length === 0) return;
     for (let i = 0; i < deferred.length; i++) (deferred[i] as () => void)();
     deferred.length = 0;
   };
@@ -355,7 +357,9 @@ export function simulate(config: SimConfig): SimReport {
     if (!clock.runNext()) break;
     flush();
     if (++events > maxEvents) throw new RangeError(`simulation exceeded maxEvents (${maxEvents})`);
-    queueDepth.set(totalDepth(), clock.now());
+    // The gauge integrates a step function: a level that did not change needs no new step.
+    const depth = totalDepth();
+    if (depth !== queueDepth.current) queueDepth.set(depth, clock.now());
   }
   const endMs = clock.now();
   // Nothing can move any more (no events left): end what is left as a close without drain would.
