@@ -3,8 +3,9 @@ const TWO_POW_32 = 4294967296;
 /**
  * Counts values in HdrHistogram's own buckets, in a plain typed array, for values that later go into an
  * hdr-histogram-js histogram in bulk ({@link HdrBuckets.drainInto}): one `recordValueWithCount` per
- * non-empty bucket instead of one call per value. A call into the WebAssembly histogram costs about
- * 30 ns through its JS wrapper; finding the bucket here and adding one costs a few.
+ * non-empty bucket instead of one call per value. A value recorded in hdr-histogram-js costs about 110 ns
+ * in its JS build and 30 ns in its WebAssembly build (through the wrapper); finding the bucket here and
+ * adding one costs a few.
  *
  * The layout is HdrHistogram's for `lowestDiscernibleValue` 1 (unit magnitude 0): bucket `b` holds
  * sub-buckets of width 2^b, and a value's index is `(b + 1) · 2^m + (sub − 2^m)`, where `m` is the

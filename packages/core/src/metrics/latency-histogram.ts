@@ -32,26 +32,6 @@ export interface LatencySummary {
 const DEFAULT_HIGHEST_TRACKABLE_MS = 3_600_000;
 const DEFAULT_RESOLUTION_MS = 0.001;
 
-let webAssembly: boolean | undefined;
-/**
- * hdr-histogram-js records about 7× faster in its WebAssembly build (16 ns against 110 ns a value, measured
- * here): the simulator records four values per task. Compiled once, on first use; where WebAssembly is
- * unavailable the pure-JS build is used, with the same results.
- */
-function webAssemblyReady(): boolean {
-  if (webAssembly === undefined) {
-    try {
-      hdr.initWebAssemblySync();
-      webAssembly = true;
-    } catch {
-      webAssembly = false;
-    }
-  }
-  return webAssembly;
-}
-
-const releaseWhenCollected = new FinalizationRegistry<hdr.Histogram>((histogram) => histogram.destroy());
-
 /**
  * A latency distribution over an HDR histogram (hdr-histogram-js): O(1) allocation-free `record`, fixed
  * memory (about 190 KB with the defaults, twice that with the staging counts), percentiles within `10^-significantDigits` relative error plus
@@ -114,11 +94,11 @@ export class LatencyHistogram {
       lowestDiscernibleValue: 1,
       highestTrackableValue: this.highestUnits,
       numberOfSignificantValueDigits: significantDigits as 1 | 2 | 3 | 4 | 5,
-      useWebAssembly: webAssemblyReady(),
+      // The JS build: values reach it in bulk from the staged buckets, so its per-value speed no longer
+      // matters, and the WebAssembly build cost about 100 ms to compile in every process that made one.
+      useWebAssembly: false,
     });
     this.staged = new HdrBuckets(significantDigits, this.highestUnits);
-    // A WebAssembly histogram's counts live outside the JS heap: free them when this wrapper is collected.
-    if (this.histogram instanceof hdr.WasmHistogram) releaseWhenCollected.register(this, this.histogram);
   }
 
   /** Number of values recorded. */
