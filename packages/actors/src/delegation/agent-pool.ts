@@ -60,6 +60,8 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
   readonly limiter: RateLimiter | undefined;
   readonly delegator: Actor<typeof delegatorMachine>;
   readonly agents = new Map<number, A>();
+  /** The same agents by slot, for the dispatch loop: an array read instead of a map lookup per task. */
+  private readonly bySlot: Array<A | undefined> = [];
   /** One request object reused for every pick (strategies read it synchronously): dispatch allocates none. */
   private readonly request: PickRequest = { requiredMask: 0, affinityKey: undefined, nowMs: 0 };
   /** One push options object reused for every enqueue (the queue reads it synchronously). */
@@ -155,11 +157,12 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     options.expiresAtMs = expiresAt(task);
     options.tenant = task.tenant;
     options.cost = task.cost;
-    const result = this.queue.push(record, options);
-    if (!result.accepted) return false;
+    const handle = this.queue.offer(record, options);
+    if (handle < 0) return false;
     record.place = 'queued';
-    record.queueHandle = result.handle;
-    if (result.shed !== undefined) onShed(result.shed);
+    record.queueHandle = handle;
+    const shed = this.queue.takeShed();
+    if (shed !== undefined) onShed(shed);
     this.armExpiry();
     this.depthChanged();
     return true;
@@ -191,7 +194,7 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
         }
       }
       this.queue.pop(nowMs);
-      const agent = this.agents.get(slot) as A;
+      const agent = this.bySlot[slot] as A;
       this.table.assign(slot);
       record.agent = agent;
       if (agent.running < this.spec.capacity) this.starter.start(record, agent, nowMs);
@@ -202,6 +205,18 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     }
     this.armExpiry();
     this.depthChanged();
+  }
+
+  /** Adds an agent to the pool's agents (its slot in the table is already taken). */
+  addAgent(agent: A): void {
+    this.agents.set(agent.slot, agent);
+    this.bySlot[agent.slot] = agent;
+  }
+
+  /** Removes the agent at `slot` from the pool's agents. */
+  removeAgent(slot: number): void {
+    this.agents.delete(slot);
+    this.bySlot[slot] = undefined;
   }
 
   /** Starts the next locally queued task of `agent` if it has a free slot. */
