@@ -175,6 +175,12 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
    */
   pump(): void {
     if (!dispatchAllowed(this.delegator.getSnapshot())) return;
+    if (this.queue.size === 0 && this.expiryTimer === undefined) {
+      // Nothing waits and no expiry is armed (most wake-ups of an unsaturated pool, after a completion):
+      // the loop below would find nothing, and re-arming would change nothing. The depth still reports.
+      this.depthChanged();
+      return;
+    }
     const nowMs = this.clock.now();
     const request = this.request;
     request.nowMs = nowMs;

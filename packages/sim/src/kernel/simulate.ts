@@ -171,16 +171,22 @@ export function simulate(config: SimConfig): SimReport {
   let events = 0;
   const maxEvents = config.maxEvents ?? 1e9;
 
-  // End-of-event work (coalesced pumps, agent starts): the simulator's turn of the event loop.
-  const deferred: Array<() => void> = [];
+  // End-of-event work (coalesced pumps, agent starts): the simulator's turn of the event loop. A count
+  // instead of the array's length: most events defer a pump, and setting an array's length is a runtime
+  // call; each slot is cleared as it runs, so nothing stays reachable from here.
+  const deferred: Array<(() => void) | undefined> = [];
+  let deferredCount = 0;
   const defer = (callback: () => void): void => {
-    deferred.push(callback);
+    deferred[deferredCount++] = callback;
   };
   const flush = (): void => {
-    // Most events defer nothing; setting an array's length is a runtime call even when it is already 0.
-    if (deferred.length === 0) return;
-    for (let i = 0; i < deferred.length; i++) (deferred[i] as () => void)();
-    deferred.length = 0;
+    // Callbacks may defer more: the bound is read on every turn.
+    for (let i = 0; i < deferredCount; i++) {
+      const callback = deferred[i] as () => void;
+      deferred[i] = undefined;
+      callback();
+    }
+    deferredCount = 0;
   };
 
   const faults = config.faults ?? [];
@@ -305,6 +311,9 @@ export function simulate(config: SimConfig): SimReport {
     timeoutMs: config.timeoutMs,
     maxAttempts: config.maxAttempts ?? 1,
   };
+  // The stop condition as two bounds, one of them infinite, read per submission without `in` tests.
+  const stopTasks = 'tasks' in config.stop ? config.stop.tasks : Number.POSITIVE_INFINITY;
+  const stopTimeMs = 'timeMs' in config.stop ? config.stop.timeMs : Number.POSITIVE_INFINITY;
   const context: WorkloadContext = {
     now: () => clock.now(),
     at: (atMs, callback) => {
@@ -333,8 +342,7 @@ export function simulate(config: SimConfig): SimReport {
       const record = new SimTaskRecord(index, arrival, pool, nowMs, taskDefaults, counting, onDone);
       hash.add(nowMs, 0, priorityLevel(arrival.priority), index);
       delegation.submit(record);
-      const stop = config.stop;
-      if ('tasks' in stop ? counts.submitted >= stop.tasks : nowMs >= stop.timeMs) stopAdmitting();
+      if (counts.submitted >= stopTasks || nowMs >= stopTimeMs) stopAdmitting();
     },
   };
 
