@@ -75,6 +75,8 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     };
   /** Until when the rate limiter holds tasks back (the autoscaler's "rate-limited" signal). */
   rateLimitedUntilMs = Number.NEGATIVE_INFINITY;
+  /** The queue depth `depthChanged` last reported to the admission controller (-1: none yet). */
+  private reportedDepth = -1;
   /** A pump is queued for the end of this turn (one per pool per turn, however many results arrived). */
   pumpScheduled = false;
   /** The queued pump itself: one closure per pool, not one per wake-up. */
@@ -143,7 +145,12 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
 
   /** Tells the delegator machine about a watermark crossing (the data plane's only control event). */
   depthChanged(): void {
-    if (this.admission.onDepthChanged(this.queue.size)) {
+    const depth = this.queue.size;
+    // The hysteresis settles in one step (lowWatermark < highWatermark is validated), so the depth it
+    // saw last time, seen again, changes nothing: two or three calls per task skip the transition.
+    if (depth === this.reportedDepth) return;
+    this.reportedDepth = depth;
+    if (this.admission.onDepthChanged(depth)) {
       this.delegator.send({ type: this.admission.mode === 'backpressure' ? 'DEPTH_HIGH' : 'DEPTH_LOW' });
     }
   }
