@@ -60,6 +60,8 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
   readonly limiter: RateLimiter | undefined;
   readonly delegator: Actor<typeof delegatorMachine>;
   readonly agents = new Map<number, A>();
+  /** The same agents by slot, for the dispatch loop: an array read instead of a map lookup per task. */
+  private readonly bySlot: Array<A | undefined> = [];
   /** One request object reused for every pick (strategies read it synchronously): dispatch allocates none. */
   private readonly request: PickRequest = { requiredMask: 0, affinityKey: undefined, nowMs: 0 };
   /** One push options object reused for every enqueue (the queue reads it synchronously). */
@@ -73,6 +75,8 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     };
   /** Until when the rate limiter holds tasks back (the autoscaler's "rate-limited" signal). */
   rateLimitedUntilMs = Number.NEGATIVE_INFINITY;
+  /** The queue depth `depthChanged` last reported to the admission controller (-1: none yet). */
+  private reportedDepth = -1;
   /** A pump is queued for the end of this turn (one per pool per turn, however many results arrived). */
   pumpScheduled = false;
   /** The queued pump itself: one closure per pool, not one per wake-up. */
@@ -141,7 +145,12 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
 
   /** Tells the delegator machine about a watermark crossing (the data plane's only control event). */
   depthChanged(): void {
-    if (this.admission.onDepthChanged(this.queue.size)) {
+    const depth = this.queue.size;
+    // The hysteresis settles in one step (lowWatermark < highWatermark is validated), so the depth it
+    // saw last time, seen again, changes nothing: two or three calls per task skip the transition.
+    if (depth === this.reportedDepth) return;
+    this.reportedDepth = depth;
+    if (this.admission.onDepthChanged(depth)) {
       this.delegator.send({ type: this.admission.mode === 'backpressure' ? 'DEPTH_HIGH' : 'DEPTH_LOW' });
     }
   }
@@ -155,11 +164,12 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     options.expiresAtMs = expiresAt(task);
     options.tenant = task.tenant;
     options.cost = task.cost;
-    const result = this.queue.push(record, options);
-    if (!result.accepted) return false;
+    const handle = this.queue.offer(record, options);
+    if (handle < 0) return false;
     record.place = 'queued';
-    record.queueHandle = result.handle;
-    if (result.shed !== undefined) onShed(result.shed);
+    record.queueHandle = handle;
+    const shed = this.queue.takeShed();
+    if (shed !== undefined) onShed(shed);
     this.armExpiry();
     this.depthChanged();
     return true;
@@ -172,6 +182,12 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
    */
   pump(): void {
     if (!dispatchAllowed(this.delegator.getSnapshot())) return;
+    if (this.queue.size === 0 && this.expiryTimer === undefined) {
+      // Nothing waits and no expiry is armed (most wake-ups of an unsaturated pool, after a completion):
+      // the loop below would find nothing, and re-arming would change nothing. The depth still reports.
+      this.depthChanged();
+      return;
+    }
     const nowMs = this.clock.now();
     const request = this.request;
     request.nowMs = nowMs;
@@ -191,7 +207,7 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
         }
       }
       this.queue.pop(nowMs);
-      const agent = this.agents.get(slot) as A;
+      const agent = this.bySlot[slot] as A;
       this.table.assign(slot);
       record.agent = agent;
       if (agent.running < this.spec.capacity) this.starter.start(record, agent, nowMs);
@@ -202,6 +218,18 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     }
     this.armExpiry();
     this.depthChanged();
+  }
+
+  /** Adds an agent to the pool's agents (its slot in the table is already taken). */
+  addAgent(agent: A): void {
+    this.agents.set(agent.slot, agent);
+    this.bySlot[agent.slot] = agent;
+  }
+
+  /** Removes the agent at `slot` from the pool's agents. */
+  removeAgent(slot: number): void {
+    this.agents.delete(slot);
+    this.bySlot[slot] = undefined;
   }
 
   /** Starts the next locally queued task of `agent` if it has a free slot. */

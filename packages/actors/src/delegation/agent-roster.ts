@@ -93,7 +93,7 @@ export class AgentRoster<R extends DelegatedTask, A extends DelegatedAgent> {
       { id, type: spec.type, slot, actor, draining: false, running: 0, local: [], completed: 0, busyMs: 0 },
       pool,
     );
-    pool.agents.set(slot, agent);
+    pool.addAgent(agent);
     this.agents.set(id, agent);
     let previousFlags = -1;
     actor.subscribe((snapshot) => {
@@ -109,7 +109,7 @@ export class AgentRoster<R extends DelegatedTask, A extends DelegatedAgent> {
         this.input.defer(() => tell(actor, { type: 'STARTED' }));
       if (snapshot.status === 'done') {
         pool.table.remove(slot);
-        pool.agents.delete(slot);
+        pool.removeAgent(slot);
         this.agents.delete(id);
         this.input.decision('agent-stopped', `${id} stopped`, { agentId: id, type: spec.type });
       }

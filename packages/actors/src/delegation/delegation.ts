@@ -178,18 +178,16 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
 
   /** An attempt's handler returned `value`. */
   completed(runId: number, value: unknown, nowMs = this.clock.now()): void {
-    const record = this.runs.get(runId);
+    const record = this.runs.take(runId);
     if (record === undefined) return this.released(runId); // a late answer to an abandoned attempt
-    this.runs.delete(runId);
     this.finishRun(record, true, undefined, false, nowMs, false);
     this.settle(record, { kind: 'completed', result: value, attempts: record.task.attempt });
   }
 
   /** An attempt's handler threw `error` (or its result could not travel back). */
   failed(runId: number, error: SerializedError, nowMs = this.clock.now()): void {
-    const record = this.runs.get(runId);
+    const record = this.runs.take(runId);
     if (record === undefined) return this.released(runId);
-    this.runs.delete(runId);
     this.finishRun(record, false, error, false, nowMs, false);
   }
 
@@ -198,9 +196,8 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
    * queue, or refused it): the task settles with `outcome`, without a retry.
    */
   ended(runId: number, outcome: TaskOutcome): void {
-    const record = this.runs.get(runId);
+    const record = this.runs.take(runId);
     if (record === undefined) return this.released(runId);
-    this.runs.delete(runId);
     if (record.timer !== undefined) this.clock.clearTimer(record.timer);
     record.timer = undefined;
     this.leaveAgent(record, false);
@@ -332,8 +329,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   }
 
   /** @internal The agent's slot is free: start its next local task, finish a drain, dispatch more. */
-  freeSlot(agent: A): void {
-    const pool = this.pools.get(agent.type) as AgentPool<R, A>;
+  freeSlot(agent: A, pool = this.pools.get(agent.type) as AgentPool<R, A>): void {
     pool.table.release(agent.slot);
     pool.startNextLocal(agent);
     if (agent.draining && pool.table.loadOf(agent.slot) === 0) this.roster.drained(agent);
@@ -404,7 +400,8 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
     }
     if (record.place === 'running') agent.running--;
     else if (record.place === 'local') agent.local.splice(agent.local.indexOf(record), 1);
-    this.freeSlot(agent);
+    // The record's pool is its agent's (tasks are dispatched within their type): no lookup by type.
+    this.freeSlot(agent, this.poolFor(record));
   }
 
   private failAttempt(record: R, error: SerializedError, timedOut: boolean): void {

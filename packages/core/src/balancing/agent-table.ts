@@ -265,9 +265,12 @@ export class AgentTable {
   /** Reports a finished task's latency to latency-aware strategies. */
   recordLatency(slot: number, latencyMs: number, nowMs: number): void {
     this.checkSlot(slot);
-    checkNumber('latencyMs', latencyMs, { min: 0 });
-    checkNumber('nowMs', nowMs);
-    for (const listener of this.listeners) listener.latencyObserved?.(slot, latencyMs, nowMs);
+    // Once per finished task: a comparison admits valid numbers, the full checks only name a bad one.
+    if (!(latencyMs >= 0 && latencyMs < Number.POSITIVE_INFINITY))
+      checkNumber('latencyMs', latencyMs, { min: 0 });
+    if (!(nowMs - nowMs === 0)) checkNumber('nowMs', nowMs);
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]?.latencyObserved?.(slot, latencyMs, nowMs);
   }
 
   /**

@@ -1,6 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { ConfigError } from '../errors/config-error.js';
 import { checkInteger, checkNumber, checkPositive } from '../errors/validate.js';
+import { HdrBuckets } from './hdr-buckets.js';
 
 /** Options of a {@link LatencyHistogram}. */
 export interface LatencyHistogramOptions {
@@ -31,29 +32,9 @@ export interface LatencySummary {
 const DEFAULT_HIGHEST_TRACKABLE_MS = 3_600_000;
 const DEFAULT_RESOLUTION_MS = 0.001;
 
-let webAssembly: boolean | undefined;
-/**
- * hdr-histogram-js records about 7× faster in its WebAssembly build (16 ns against 110 ns a value, measured
- * here): the simulator records four values per task. Compiled once, on first use; where WebAssembly is
- * unavailable the pure-JS build is used, with the same results.
- */
-function webAssemblyReady(): boolean {
-  if (webAssembly === undefined) {
-    try {
-      hdr.initWebAssemblySync();
-      webAssembly = true;
-    } catch {
-      webAssembly = false;
-    }
-  }
-  return webAssembly;
-}
-
-const releaseWhenCollected = new FinalizationRegistry<hdr.Histogram>((histogram) => histogram.destroy());
-
 /**
  * A latency distribution over an HDR histogram (hdr-histogram-js): O(1) allocation-free `record`, fixed
- * memory (about 190 KB with the defaults), percentiles within `10^-significantDigits` relative error plus
+ * memory (about 190 KB with the defaults, twice that with the staging counts), percentiles within `10^-significantDigits` relative error plus
  * `resolutionMs`.
  *
  * `count`, `mean`, `min` and `max` are exact over the values as given (a running sum, not the bucket
@@ -78,6 +59,8 @@ export class LatencyHistogram {
   private readonly unitsPerMs: number;
   private readonly highestUnits: number;
   private readonly histogram: hdr.Histogram;
+  /** Values recorded since the histogram last answered a query, counted in its own buckets (see HdrBuckets). */
+  private readonly staged: HdrBuckets;
   private total = 0;
   private sumMs = 0;
   private minMs = Number.POSITIVE_INFINITY;
@@ -111,10 +94,11 @@ export class LatencyHistogram {
       lowestDiscernibleValue: 1,
       highestTrackableValue: this.highestUnits,
       numberOfSignificantValueDigits: significantDigits as 1 | 2 | 3 | 4 | 5,
-      useWebAssembly: webAssemblyReady(),
+      // The JS build: values reach it in bulk from the staged buckets, so its per-value speed no longer
+      // matters, and the WebAssembly build cost about 100 ms to compile in every process that made one.
+      useWebAssembly: false,
     });
-    // A WebAssembly histogram's counts live outside the JS heap: free them when this wrapper is collected.
-    if (this.histogram instanceof hdr.WasmHistogram) releaseWhenCollected.register(this, this.histogram);
+    this.staged = new HdrBuckets(significantDigits, this.highestUnits);
   }
 
   /** Number of values recorded. */
@@ -161,7 +145,7 @@ export class LatencyHistogram {
         this.clamped++;
       }
     }
-    this.histogram.recordValue(units);
+    this.staged.add(units);
   }
 
   /**
@@ -171,6 +155,7 @@ export class LatencyHistogram {
   percentile(p: number): number {
     checkNumber('p', p, { min: 0, max: 100 });
     if (this.total === 0) return 0;
+    this.staged.drainInto(this.histogram);
     const valueMs = this.histogram.getValueAtPercentile(p) / this.unitsPerMs;
     // hdr answers with the top of a bucket; no percentile lies outside the exact range of the samples.
     return Math.min(Math.max(valueMs, this.minMs), this.maxMs);
@@ -209,6 +194,8 @@ export class LatencyHistogram {
       );
     }
     if (other.total === 0) return;
+    this.staged.drainInto(this.histogram);
+    other.staged.drainInto(other.histogram);
     this.histogram.add(other.histogram);
     this.total += other.total;
     this.sumMs += other.sumMs;
@@ -220,6 +207,7 @@ export class LatencyHistogram {
   /** Forgets every recorded value; keeps the buckets' memory. */
   reset(): void {
     this.histogram.reset();
+    this.staged.clear();
     this.total = 0;
     this.sumMs = 0;
     this.minMs = Number.POSITIVE_INFINITY;

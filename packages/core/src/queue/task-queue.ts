@@ -65,6 +65,8 @@ export class TaskQueue<T> {
   private readonly fair: FairShareTags | undefined;
   private sequence = 0;
   private count = 0;
+  /** What the latest offer shed, until taken. */
+  private shed: T | undefined = undefined;
 
   constructor(options: TaskQueueOptions<T>) {
     this.options = resolveQueueOptions(options);
@@ -101,6 +103,17 @@ export class TaskQueue<T> {
    * (the caller owes it an outcome), unless the newcomer itself is the lowest.
    */
   push(item: T, options: EnqueueOptions): PushResult<T> {
+    const handle = this.offer(item, options);
+    if (handle === NONE) return { accepted: false, reason: 'full' };
+    return { accepted: true, handle, shed: this.takeShed() };
+  }
+
+  /**
+   * {@link TaskQueue.push} without a result object, for a per-task path: the entry's handle, or -1 if the
+   * queue refused it. An entry shed to make room waits in {@link TaskQueue.takeShed} until the next offer.
+   */
+  offer(item: T, options: EnqueueOptions): QueueHandle {
+    this.shed = undefined;
     // Validate everything before touching anything: a refused push changes nothing.
     const level = priorityLevel(options.priority);
     const expiresAtMs = options.expiresAtMs ?? Number.POSITIVE_INFINITY;
@@ -113,8 +126,7 @@ export class TaskQueue<T> {
     if (this.count >= this.options.maxDepth) this.expireDue(options.nowMs);
     if (this.count >= this.options.maxDepth) {
       const victimLevel = this.lowestNonEmptyLevel();
-      if (this.options.overflow === 'reject-new' || level > victimLevel)
-        return { accepted: false, reason: 'full' };
+      if (this.options.overflow === 'reject-new' || level > victimLevel) return NONE;
       shed = this.removeSlot(this.head[victimLevel] as number);
     }
     const slot = this.slots.allocate();
@@ -139,7 +151,15 @@ export class TaskQueue<T> {
     }
     if (expiresAtMs !== Number.POSITIVE_INFINITY) this.expiryHeap.push(slot, expiresAtMs, sequence);
     this.count++;
-    return { accepted: true, handle: this.slots.handleOf(slot), shed };
+    this.shed = shed;
+    return this.slots.handleOf(slot);
+  }
+
+  /** The entry the latest accepted {@link TaskQueue.offer} shed, once (the caller owes it an outcome). */
+  takeShed(): T | undefined {
+    const shed = this.shed;
+    this.shed = undefined;
+    return shed;
   }
 
   /** Removes and returns the next entry to serve, after expiring everything due at `nowMs`. */

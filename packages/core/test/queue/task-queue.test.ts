@@ -197,6 +197,20 @@ describe('TaskQueue', () => {
     );
   });
 
+  it('offer answers a handle or -1, and the entry it shed once through takeShed', () => {
+    const queue = new TaskQueue<string>({ maxDepth: 1, overflow: 'shed-oldest-lowest' });
+    const first = queue.offer('medium', { priority: 'medium', nowMs: 0 });
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(queue.takeShed()).toBeUndefined();
+    expect(queue.offer('lower', { priority: 'low', nowMs: 1 })).toBe(-1);
+    const second = queue.offer('urgent', { priority: 'critical', nowMs: 2 });
+    expect(second).toBeGreaterThanOrEqual(0);
+    expect(queue.takeShed()).toBe('medium');
+    expect(queue.takeShed()).toBeUndefined();
+    expect(queue.remove(first)).toBeUndefined();
+    expect(queue.remove(second)).toBe('urgent');
+  });
+
   it('never hands out a lower priority while a higher one waits, and is FIFO within a priority', () => {
     fc.assert(
       fc.property(fc.array(priorityArb, { minLength: 1, maxLength: 200 }), (priorities) => {

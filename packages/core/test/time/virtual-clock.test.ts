@@ -29,6 +29,24 @@ describe('VirtualClock', () => {
     );
   });
 
+  it('callAt passes each event its number, in the same (deadline, insertion) order as timers', () => {
+    const clock = new VirtualClock();
+    const fired: string[] = [];
+    const shared = (arg: number): void => {
+      fired.push(`arg ${arg}`);
+    };
+    clock.callAt(5, shared, 7);
+    clock.setTimerAt(5, () => fired.push('plain'));
+    const cleared = clock.callAt(5, shared, 8);
+    clock.callAt(1, shared, 2 ** 40 + 0.5);
+    clock.clearTimer(cleared);
+    // A plain timer reusing the cleared slot gets no stale argument.
+    clock.setTimerAt(6, () => fired.push('reused'));
+    clock.runAll();
+    expect(fired).toEqual([`arg ${2 ** 40 + 0.5}`, 'arg 7', 'plain', 'reused']);
+    expect(() => clock.callAt(Number.NaN, shared, 0)).toThrow(/atMs/);
+  });
+
   it('advanceTo fires what is due, including timers set by callbacks inside the window', () => {
     const clock = new VirtualClock(100);
     const log: string[] = [];

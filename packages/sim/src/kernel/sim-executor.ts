@@ -1,5 +1,6 @@
 import {
   createDistribution,
+  SlotAllocator,
   type Distribution,
   type Rng,
   type SerializedError,
@@ -79,6 +80,25 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
   private blocksHit = 0;
   /** Every agent that ever existed, in creation order (the report's per-agent figures). */
   readonly created: SimAgent[] = [];
+  // Answers on their way back to the delegation, by slot: the clock calls `deliver(slot)`, one callback
+  // for every answer, instead of a closure (and its context) allocated per attempt.
+  private readonly answers = new SlotAllocator();
+  private answerRunIds = new Float64Array(64);
+  private answerEpochs = new Float64Array(64);
+  private readonly answerAgents: Array<SimAgent | undefined> = [];
+  private readonly answerErrors: Array<ErrorFault | undefined> = [];
+  private readonly deliver = (slot: number): void => {
+    const agent = this.answerAgents[slot] as SimAgent;
+    const error = this.answerErrors[slot];
+    const runId = this.answerRunIds[slot] as number;
+    const epoch = this.answerEpochs[slot] as number;
+    this.answerAgents[slot] = undefined;
+    this.answerErrors[slot] = undefined;
+    this.answers.release(slot);
+    if (agent.epoch !== epoch) return; // the agent crashed meanwhile: this answer never comes
+    if (error === undefined) this.delegation.completed(runId, undefined);
+    else this.delegation.failed(runId, errorOf(error));
+  };
 
   constructor(
     private readonly clock: VirtualClock,
@@ -158,15 +178,24 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
       workMs = (Math.max(0, demandMs) / agent.speed) * this.slowdownAt(agent, startMs);
     }
     const doneMs = startMs + workMs;
-    const epoch = agent.epoch;
-    const answer = (): void => {
-      if (agent.epoch !== epoch) return; // the agent crashed meanwhile: this answer never comes
-      if (error === undefined) this.delegation.completed(runId, undefined);
-      else this.delegation.failed(runId, errorOf(error));
-    };
     const backMs = this.transit(agent, doneMs);
     if (backMs < 0) return;
-    this.clock.setTimerAt(doneMs + backMs, answer);
+    const slot = this.answers.allocate();
+    if (slot >= this.answerRunIds.length) this.growAnswers();
+    this.answerRunIds[slot] = runId;
+    this.answerEpochs[slot] = agent.epoch;
+    this.answerAgents[slot] = agent;
+    this.answerErrors[slot] = error;
+    this.clock.callAt(doneMs + backMs, this.deliver, slot);
+  }
+
+  private growAnswers(): void {
+    const runIds = new Float64Array(this.answerRunIds.length * 2);
+    runIds.set(this.answerRunIds);
+    this.answerRunIds = runIds;
+    const epochs = new Float64Array(this.answerEpochs.length * 2);
+    epochs.set(this.answerEpochs);
+    this.answerEpochs = epochs;
   }
 
   abort(agent: SimAgent, runId: number, _reason: 'timeout' | 'cancelled'): void {

@@ -6,7 +6,6 @@ import {
 } from '@flotilla/actors';
 import {
   createRng,
-  DEFAULT_TENANT,
   LatencyHistogram,
   PRIORITIES,
   priorityLevel,
@@ -15,7 +14,6 @@ import {
   VirtualClock,
   type RateLimiterOptions,
   type StrategySpec,
-  type Task,
   type TaskOutcome,
 } from '@flotilla/core';
 import type { Workload, WorkloadContext } from '../workload/workload.js';
@@ -23,6 +21,7 @@ import { scheduleCrashes } from './crashes.js';
 import type { SimFault } from './faults.js';
 import { buildReport, type SimReport, type TaskHistory } from './report.js';
 import { SimExecutor, type ServiceTime, type SimAgent, type SimTask } from './sim-executor.js';
+import { SimTaskRecord, type SimTaskDefaults } from './sim-task-record.js';
 import { TraceHash } from './trace-hash.js';
 
 /** One agent type of a simulation; times in simulated milliseconds. */
@@ -89,8 +88,6 @@ export interface OutcomeCounts {
   rejected: number;
   cancelled: number;
 }
-
-const NO_CAPABILITIES: readonly string[] = Object.freeze([]);
 
 const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
   completed: 1,
@@ -174,14 +171,22 @@ export function simulate(config: SimConfig): SimReport {
   let events = 0;
   const maxEvents = config.maxEvents ?? 1e9;
 
-  // End-of-event work (coalesced pumps, agent starts): the simulator's turn of the event loop.
-  const deferred: Array<() => void> = [];
+  // End-of-event work (coalesced pumps, agent starts): the simulator's turn of the event loop. A count
+  // instead of the array's length: most events defer a pump, and setting an array's length is a runtime
+  // call; each slot is cleared as it runs, so nothing stays reachable from here.
+  const deferred: Array<(() => void) | undefined> = [];
+  let deferredCount = 0;
   const defer = (callback: () => void): void => {
-    deferred.push(callback);
+    deferred[deferredCount++] = callback;
   };
   const flush = (): void => {
-    for (let i = 0; i < deferred.length; i++) (deferred[i] as () => void)();
-    deferred.length = 0;
+    // Callbacks may defer more: the bound is read on every turn.
+    for (let i = 0; i < deferredCount; i++) {
+      const callback = deferred[i] as () => void;
+      deferred[i] = undefined;
+      callback();
+    }
+    deferredCount = 0;
   };
 
   const faults = config.faults ?? [];
@@ -301,6 +306,14 @@ export function simulate(config: SimConfig): SimReport {
     record.onDone?.();
   };
 
+  const taskDefaults: SimTaskDefaults = {
+    ttlMs: config.ttlMs,
+    timeoutMs: config.timeoutMs,
+    maxAttempts: config.maxAttempts ?? 1,
+  };
+  // The stop condition as two bounds, one of them infinite, read per submission without `in` tests.
+  const stopTasks = 'tasks' in config.stop ? config.stop.tasks : Number.POSITIVE_INFINITY;
+  const stopTimeMs = 'timeMs' in config.stop ? config.stop.timeMs : Number.POSITIVE_INFINITY;
   const context: WorkloadContext = {
     now: () => clock.now(),
     at: (atMs, callback) => {
@@ -326,45 +339,10 @@ export function simulate(config: SimConfig): SimReport {
         }
       }
       counts.submitted++;
-      // Built directly rather than through createTask: arrivals come from validated workloads, and the
-      // per-task validation (and the spreads of optional fields) cost more than the rest of a submit.
-      const task: Task = {
-        id: `t${index}`,
-        type: arrival.type,
-        payload: undefined,
-        priority: arrival.priority,
-        createdAt: nowMs,
-        ttlMs: config.ttlMs,
-        timeoutMs: config.timeoutMs,
-        attempt: 0,
-        maxAttempts: config.maxAttempts ?? 1,
-        affinityKey: arrival.affinityKey,
-        requiredCapabilities: NO_CAPABILITIES,
-        tenant: arrival.tenant ?? DEFAULT_TENANT,
-        cost: 1,
-        idempotencyKey: undefined,
-      };
-      const record: SimTask = {
-        index,
-        task,
-        arrival,
-        pool,
-        requiredMask: 0,
-        place: 'queued',
-        queueHandle: -1,
-        agent: undefined,
-        runId: 0,
-        startedAtMs: 0,
-        timer: undefined,
-        probe: false,
-        lastAgentId: undefined,
-        counted: counting,
-        onDone,
-      };
+      const record = new SimTaskRecord(index, arrival, pool, nowMs, taskDefaults, counting, onDone);
       hash.add(nowMs, 0, priorityLevel(arrival.priority), index);
       delegation.submit(record);
-      const stop = config.stop;
-      if ('tasks' in stop ? counts.submitted >= stop.tasks : nowMs >= stop.timeMs) stopAdmitting();
+      if (counts.submitted >= stopTasks || nowMs >= stopTimeMs) stopAdmitting();
     },
   };
 
@@ -387,7 +365,9 @@ export function simulate(config: SimConfig): SimReport {
     if (!clock.runNext()) break;
     flush();
     if (++events > maxEvents) throw new RangeError(`simulation exceeded maxEvents (${maxEvents})`);
-    queueDepth.set(totalDepth(), clock.now());
+    // The gauge integrates a step function: a level that did not change needs no new step.
+    const depth = totalDepth();
+    if (depth !== queueDepth.current) queueDepth.set(depth, clock.now());
   }
   const endMs = clock.now();
   // Nothing can move any more (no events left): end what is left as a close without drain would.

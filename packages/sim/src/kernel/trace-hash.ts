@@ -4,17 +4,37 @@
  * machine and process, a different event anywhere gives a different one, and no event is kept.
  */
 export class TraceHash {
-  private a = 0x811c9dc5;
-  private b = 0x5bd1e995;
+  // The lanes start as int32 (the seeds `| 0`) and stay int32: V8 then keeps them as small integers in
+  // place, where a seed above 2^31 made every store of a lane allocate a heap number.
+  private a = 0x811c9dc5 | 0;
+  private b = 0x5bd1e995 | 0;
 
   /** Mixes one event: its time (rounded to a microsecond, so floating noise below that is ignored) and fields. */
   add(timeMs: number, kind: number, x: number, y: number): void {
     const us = Math.round(timeMs * 1000);
-    this.mix(us % 4294967296);
-    this.mix(Math.floor(us / 4294967296));
-    this.mix(kind);
-    this.mix(x);
-    this.mix(y);
+    // The two 32-bit words of a non-negative time below 2^53, by integer conversions rather than a float
+    // modulo and floor: `>>> 0` keeps the low 32 bits, and `/ 2^32 | 0` truncates (= floor for us ≥ 0).
+    const low = us >= 0 ? us >>> 0 : us % 4294967296;
+    const high = us >= 0 ? (us / 4294967296) | 0 : Math.floor(us / 4294967296);
+    // The lanes in locals for the five words, written back once: three events per task make this a hot
+    // path, and field stores between the words cost more than the mixing.
+    let a = this.a;
+    let b = this.b;
+    let k = scramble(low);
+    a = laneA(a, k);
+    b = laneB(b, k);
+    k = scramble(high);
+    a = laneA(a, k);
+    b = laneB(b, k);
+    k = scramble(kind);
+    a = laneA(a, k);
+    b = laneB(b, k);
+    k = scramble(x);
+    a = laneA(a, k);
+    b = laneB(b, k);
+    k = scramble(y);
+    this.a = laneA(a, k);
+    this.b = laneB(b, k);
   }
 
   /** 16 hex digits. */
@@ -24,19 +44,23 @@ export class TraceHash {
       (finalize(this.b) >>> 0).toString(16).padStart(8, '0')
     );
   }
+}
 
-  // A word at a time: a byte-wise FNV cost 40 multiplications per event, and the simulator hashes three
-  // events per task.
-  private mix(value: number): void {
-    let k = Math.imul(value | 0, 0xcc9e2d51);
-    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-    let a = this.a ^ k;
-    a = (a << 13) | (a >>> 19);
-    this.a = (Math.imul(a, 5) + 0xe6546b64) | 0;
-    let b = this.b ^ Math.imul(k, 0x85ebca6b);
-    b = (b << 17) | (b >>> 15);
-    this.b = (Math.imul(b, 5) + 0x52dce729) | 0;
-  }
+// A word at a time (MurmurHash3's block step, one lane per seed): a byte-wise FNV cost 40 multiplications
+// per event.
+function scramble(value: number): number {
+  const k = Math.imul(value | 0, 0xcc9e2d51);
+  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+}
+
+function laneA(lane: number, k: number): number {
+  const a = lane ^ k;
+  return (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
+}
+
+function laneB(lane: number, k: number): number {
+  const b = lane ^ Math.imul(k, 0x85ebca6b);
+  return (Math.imul((b << 17) | (b >>> 15), 5) + 0x52dce729) | 0;
 }
 
 /** MurmurHash3's finalizer: every input bit reaches every output bit. */

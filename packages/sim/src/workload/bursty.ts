@@ -89,7 +89,7 @@ export function burstyWorkload(options: BurstyWorkloadOptions, field = ''): Burs
           periodEnd = from + (on ? periodOn : periodOff).sample(phases);
         }
       };
-      scheduleOpenLoop(context, next, mix.bind(rng));
+      scheduleOpenLoop(context, next, mix.bindShared(rng));
     },
   };
 }

@@ -88,7 +88,7 @@ export function diurnalWorkload(options: DiurnalWorkloadOptions, field = ''): Di
           if (arrivals.next() * peak < 1 + amplitude * sinAt(candidate)) return candidate;
         }
       };
-      scheduleOpenLoop(context, next, mix.bind(rng));
+      scheduleOpenLoop(context, next, mix.bindShared(rng));
     },
   };
 }

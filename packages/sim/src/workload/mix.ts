@@ -47,6 +47,11 @@ export interface CompiledMix {
    * own fork). A field that is fixed or absent draws nothing.
    */
   bind(rng: Rng): MixSampler;
+  /**
+   * Like `bind`, for callers that only read the arrivals: a mix with nothing to draw (one priority, no
+   * tenants, no affinity keys) answers the same frozen arrival every time, one object fewer per task.
+   */
+  bindShared(rng: Rng): () => Arrival;
 }
 
 /**
@@ -84,8 +89,17 @@ export function compileMix(mix: WorkloadMix, field = 'mix'): CompiledMix {
       : new WeightedChoice(priorities.keys as Priority[], priorities.weights);
   const tenantChoice = tenants === undefined ? undefined : new WeightedChoice(tenants.keys, tenants.weights);
 
+  const constant =
+    priorityChoice === undefined && tenantChoice === undefined && affinityKeys === undefined
+      ? Object.freeze<Arrival>({ type, priority: fixedPriority as Priority })
+      : undefined;
+
   return {
     mix,
+    bindShared(rng: Rng): () => Arrival {
+      if (constant === undefined) return this.bind(rng);
+      return () => constant;
+    },
     bind(rng: Rng): MixSampler {
       const priorityRng = rng.fork('priority');
       const tenantRng = rng.fork('tenant');

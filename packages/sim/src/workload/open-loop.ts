@@ -1,5 +1,4 @@
-import type { MixSampler } from './mix.js';
-import type { WorkloadContext } from './workload.js';
+import type { Arrival, WorkloadContext } from './workload.js';
 
 /**
  * Drives an open-loop arrival process: `next(t)` gives the time of the arrival after one at `t` (the first
@@ -9,13 +8,13 @@ import type { WorkloadContext } from './workload.js';
  *
  * @example
  * ```ts
- * scheduleOpenLoop(context, (t) => t + gaps.sample(arrivalsRng), mix.bind(rng));
+ * scheduleOpenLoop(context, (t) => t + gaps.sample(arrivalsRng), mix.bindShared(rng));
  * ```
  */
 export function scheduleOpenLoop(
   context: WorkloadContext,
   next: (timeMs: number) => number,
-  sample: MixSampler,
+  sample: () => Arrival,
 ): void {
   let time = next(context.now());
   // One closure for the whole run, not one per arrival: the simulator's hot path allocates only the

@@ -43,7 +43,7 @@ export function poissonWorkload(options: PoissonWorkloadOptions, field = ''): Po
     meanRatePerSec: ratePerSec,
     start(context: WorkloadContext, rng: Rng): void {
       const arrivals = rng.fork('arrivals');
-      scheduleOpenLoop(context, (time) => time + gaps.sample(arrivals), mix.bind(rng));
+      scheduleOpenLoop(context, (time) => time + gaps.sample(arrivals), mix.bindShared(rng));
     },
   };
 }
