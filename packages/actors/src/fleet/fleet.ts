@@ -160,7 +160,11 @@ export function createFleet(options: FleetOptions): Fleet {
     roster.start();
     checkReady();
   })();
-  startup.catch((error: unknown) => readyReject?.(error));
+  startup.catch((error: unknown) => {
+    readyReject?.(error);
+    // No transport, no agents: the fleet closes, so nothing submitted waits forever (ready() says why).
+    void fleet.close({ drain: false });
+  });
 
   // ---------------------------------------------------------------- API
 

@@ -104,7 +104,7 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
   try {
     await agentProcess.start();
   } catch (error) {
-    await agentProcess.drain().catch(() => undefined); // leave no connection behind
+    agentProcess.abandon(); // leave no connection behind
     throw error;
   }
   return agentProcess;
@@ -212,6 +212,15 @@ class AgentProcessImpl implements AgentProcess {
     this.flush();
     await this.publisher.close();
     await this.connection.close();
+  }
+
+  /** After a failed start: closes everything without waiting (a connection that never opened never closes). */
+  abandon(): void {
+    this.draining = true;
+    for (const consumer of this.consumers.values()) consumer.close().catch(() => undefined);
+    this.control?.close().catch(() => undefined);
+    this.publisher.close().catch(() => undefined);
+    this.connection.close().catch(() => undefined);
   }
 
   private async consume(agentType: string, capacity: number, queueLimit: number): Promise<void> {

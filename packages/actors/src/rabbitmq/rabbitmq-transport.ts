@@ -127,6 +127,7 @@ class RabbitTransport implements Transport {
     try {
       await this.connection.onConnect(this.connectTimeoutMs, true);
     } catch (error) {
+      this.closed = true; // close() has nothing to wait for: a connection that never opened never closes
       this.connection.close().catch(() => undefined);
       throw this.brokerError('cannot connect to the broker', error);
     }

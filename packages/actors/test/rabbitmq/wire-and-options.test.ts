@@ -3,6 +3,8 @@ import { connectionOptions, redactText, redactUrl } from '../../src/rabbitmq/con
 import { resolveTopology, workQueueDeclaration } from '../../src/rabbitmq/topology.js';
 import { decode, decodeTask, encode } from '../../src/rabbitmq/wire.js';
 import { CancelledRuns } from '../../src/rabbitmq/cancelled-runs.js';
+import { createFleet } from '../../src/index.js';
+import { rabbitmq } from '../../src/rabbitmq/rabbitmq-transport.js';
 
 describe('broker URL and credentials', () => {
   it('never prints a password', () => {
@@ -123,5 +125,23 @@ describe('wire', () => {
       true,
       true,
     ]);
+  });
+});
+
+describe('a fleet whose broker cannot be reached', () => {
+  it('rejects ready() with a redacted error, settles what was submitted, and closes', async () => {
+    const fleet = createFleet({
+      transport: rabbitmq({ url: 'amqp://alice:hunter2@127.0.0.1:1', connectTimeoutMs: 500 }),
+      agents: [{ type: 'remote', capacity: 10 }],
+    });
+    const handle = fleet.submit({ type: 'remote', payload: 1 });
+    const error = await fleet.ready().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'FLOTILLA_BROKER_UNAVAILABLE' });
+    expect(String((error as Error).message)).not.toContain('hunter2');
+    await expect(handle.result).rejects.toMatchObject({
+      outcome: { kind: 'rejected', reason: 'shutting-down' },
+    });
+    await fleet.close();
+    expect(fleet.stats().outcomes.rejected).toBe(1);
   });
 });

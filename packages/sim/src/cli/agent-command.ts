@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { ConfigError } from '@flotilla/core';
 import { redactUrl, startAgentProcess, type ServedAgentType } from '@flotilla/actors';
 
 interface AgentFlags {
@@ -60,8 +61,10 @@ export function agentCommand(program: Command): void {
     )
     .action(async (flags: AgentFlags) => {
       if (flags.module.length !== flags.type.length) {
-        throw new InvalidArgumentError(
-          `each --module needs a --type at the same position: got ${flags.module.length} modules and ${flags.type.length} types`,
+        throw new ConfigError(
+          '--module',
+          `pair with a --type at the same position (got ${flags.module.length} modules and ${flags.type.length} types)`,
+          flags.module,
         );
       }
       const agents: ServedAgentType[] = flags.type.map((type, i) => ({
