@@ -260,9 +260,13 @@ export function createFleet(options: FleetOptions): Fleet {
     },
     cancel,
     setPriority,
-    pause: (type) => poolOf(type).delegator.send({ type: 'PAUSE' }),
+    pause: (type) => {
+      poolOf(type).delegator.send({ type: 'PAUSE' });
+      executor.workerTransport?.control?.({ kind: 'pause', agentType: type });
+    },
     resume: (type) => {
       const pool = poolOf(type);
+      executor.workerTransport?.control?.({ kind: 'resume', agentType: type });
       pool.delegator.send({ type: 'RESUME' });
       if (pool.admission.mode === 'backpressure') pool.delegator.send({ type: 'DEPTH_HIGH' });
       delegation.wake(pool);

@@ -133,6 +133,9 @@ class AgentProcessImpl implements AgentProcess {
   private outbox = new Map<string, { events: HostEvent[]; runs: PendingRun[] }>();
   private flushScheduled = false;
   private draining = false;
+  /** Types paused by a delegator: their consumer is closed until `resume`. */
+  private readonly paused = new Set<string>();
+  private readonly consumerSettings = new Map<string, { capacity: number; queueLimit: number }>();
 
   constructor(options: AgentProcessOptions) {
     const { url, client } = connectionOptions(options);
@@ -207,7 +210,7 @@ class AgentProcessImpl implements AgentProcess {
     if (this.draining) return;
     this.draining = true;
     // Closing a consumer waits for its running handlers; prefetched messages not started go back to the queue.
-    await Promise.all([...this.consumers.values()].map((c) => c.close()));
+    await Promise.all([...this.consumers.values()].map((c) => c.close())); // closing twice is harmless
     await this.control?.close();
     this.flush();
     await this.publisher.close();
@@ -224,6 +227,7 @@ class AgentProcessImpl implements AgentProcess {
   }
 
   private async consume(agentType: string, capacity: number, queueLimit: number): Promise<void> {
+    this.consumerSettings.set(agentType, { capacity, queueLimit });
     const declaration = workQueueDeclaration(this.topology, agentType);
     const consumer = this.connection.createConsumer(
       {
@@ -301,6 +305,24 @@ class AgentProcessImpl implements AgentProcess {
           this.host.handle({ kind: 'cancel', runId: localId, reason: control.reason });
     } else if (control.kind === 'load') {
       void this.loadOnRequest(control);
+    } else {
+      void this.setPaused(control.agentType, control.kind === 'pause');
+    }
+  }
+
+  /**
+   * Pausing closes the type's consumer: what runs finishes and is acknowledged, what was prefetched goes
+   * back to the queue for whoever is still consuming. Resuming opens it again with the same settings.
+   */
+  private async setPaused(agentType: string, paused: boolean): Promise<void> {
+    const consumer = this.consumers.get(agentType);
+    if (consumer === undefined || this.draining) return;
+    const settings = this.consumerSettings.get(agentType);
+    if (paused && !this.paused.has(agentType)) {
+      this.paused.add(agentType);
+      await consumer.close().catch(() => undefined);
+    } else if (!paused && this.paused.delete(agentType) && settings !== undefined) {
+      await this.consume(agentType, settings.capacity, settings.queueLimit).catch(() => undefined);
     }
   }
 

@@ -177,7 +177,7 @@ class RabbitTransport implements Transport {
         }
         return;
       case 'cancel':
-        this.control('all', {
+        this.publishControl('all', {
           kind: 'cancel',
           replyTo: this.id,
           runId: command.runId,
@@ -188,6 +188,11 @@ class RabbitTransport implements Transport {
         void this.load(command.agentType, command.module);
         return;
     }
+  }
+
+  /** Pauses or resumes the type on every agent process: tasks wait in the broker meanwhile. */
+  control(message: { readonly kind: 'pause' | 'resume'; readonly agentType: string }): void {
+    if (!this.closed) this.publishControl('all', { kind: message.kind, agentType: message.agentType });
   }
 
   /** Agent processes are not the delegator's to restart: the broker redelivers what a dead one held. */
@@ -215,7 +220,7 @@ class RabbitTransport implements Transport {
       return;
     }
     // Agent processes serving the type answer; one that starts later answers with its hello.
-    this.control('all', { kind: 'load', agentType, module, replyTo: this.id });
+    this.publishControl('all', { kind: 'load', agentType, module, replyTo: this.id });
   }
 
   private async declareWorkQueue(agentType: string): Promise<void> {
@@ -270,7 +275,7 @@ class RabbitTransport implements Transport {
       });
   }
 
-  private control(routingKey: string, message: ControlMessage): void {
+  private publishControl(routingKey: string, message: ControlMessage): void {
     this.publisher
       ?.send(
         {
@@ -301,7 +306,7 @@ class RabbitTransport implements Transport {
         if (this.pendingLoads.has(agentType)) this.answerLoad({ kind: 'loaded', agentType });
       if (hello.loadsModules) {
         for (const [agentType, module] of this.loads)
-          this.control(`host.${hello.hostId}`, { kind: 'load', agentType, module, replyTo: this.id });
+          this.publishControl(`host.${hello.hostId}`, { kind: 'load', agentType, module, replyTo: this.id });
       }
     }
   }

@@ -21,6 +21,8 @@ export interface TaskBody {
 /** Delegator → agent processes, on the control exchange. */
 export type ControlMessage =
   | { readonly kind: 'load'; readonly agentType: string; readonly module: string; readonly replyTo: string }
+  /** Every agent process stops (`pause`) or restarts (`resume`) consuming the type's work queue. */
+  | { readonly kind: 'pause' | 'resume'; readonly agentType: string }
   | {
       readonly kind: 'cancel';
       readonly replyTo: string;

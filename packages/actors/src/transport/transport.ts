@@ -28,6 +28,12 @@ export interface Transport {
   start(handlers: TransportHandlers): Promise<void>;
   /** Queues a command for `host`; commands sent in one turn of the event loop travel as one batch. */
   send(host: number, command: HostCommand): void;
+  /**
+   * A fleet-wide control decision for the agents behind this transport, for a transport whose agents
+   * pull work themselves (a broker): `pause` stops them taking tasks of `agentType`, `resume` starts
+   * them again. Transports that only run what they are sent need not implement it.
+   */
+  control?(message: { readonly kind: 'pause' | 'resume'; readonly agentType: string }): void;
   /** Replaces a dead host with a fresh one (agent modules must be loaded again). */
   restartHost(host: number): Promise<void>;
   /** Stops every host; nothing is delivered afterwards. */

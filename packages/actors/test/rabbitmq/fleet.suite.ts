@@ -176,6 +176,39 @@ export function fleetOnBroker(): void {
       await agent.drain();
     });
 
+    it('pause(type) stops the agent processes consuming it, and resume(type) starts them again', async () => {
+      const prefix = fresh();
+      const fleet = createFleet({
+        transport: rabbitmq({ url: BROKER_URL, prefix }),
+        agents: [{ type: 'echo', capacity: 100 }],
+      });
+      const agents = [
+        await startAgentChild(prefix, ['--module', agentPath('echo'), '--type', 'echo']),
+        await startAgentChild(prefix, ['--module', agentPath('echo'), '--type', 'echo']),
+      ];
+      await fleet.ready();
+      const connection = new Connection({ url: BROKER_URL });
+      const queue = workQueueName(resolveTopology({ prefix }), 'echo');
+      const consumers = async (): Promise<number> =>
+        (await connection.queueDeclare({ queue, passive: true })).consumerCount;
+      const until = async (want: number): Promise<void> => {
+        for (let i = 0; i < 250 && (await consumers()) !== want; i++)
+          await new Promise((r) => setTimeout(r, 20));
+      };
+      expect(await consumers()).toBe(2);
+      fleet.pause('echo');
+      await until(0);
+      expect(await consumers()).toBe(0);
+      const handle = fleet.submit({ type: 'echo', payload: 'after resume' });
+      fleet.resume('echo');
+      await until(2);
+      expect(await consumers()).toBe(2);
+      expect(await handle.result).toBe('after resume');
+      await connection.close();
+      await fleet.close();
+      await Promise.all(agents.map((a) => a.stop()));
+    });
+
     it('reports every task outcome once on the fleet event stream', async () => {
       const prefix = fresh();
       const fleet = createFleet({
