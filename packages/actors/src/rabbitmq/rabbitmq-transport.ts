@@ -151,7 +151,17 @@ class RabbitTransport implements Transport {
         exchanges,
         qos: { prefetchCount: 1_000 },
       },
-      (message) => this.onMessage(message),
+      (message) => {
+        try {
+          this.onMessage(message);
+        } catch (error) {
+          // Acknowledge anyway: requeueing would replay the message forever. A listener that throws
+          // surfaces as it would on worker threads, as an uncaught exception.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      },
     );
     this.consumer = consumer;
     await whenReady(consumer, 'cannot consume the results queue', this.url);
