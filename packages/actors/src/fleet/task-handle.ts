@@ -63,13 +63,16 @@ export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
 
   get result(): Promise<R> {
     this.resultPromise ??=
-      this.outcomeValue !== undefined
-        ? settleNow(this.id, this.outcomeValue)
-        : new Promise<R>((resolve, reject) => {
-            this.resolveResult = resolve;
-            this.rejectResult = reject;
-          });
+      this.outcomeValue !== undefined ? settleNow(this.id, this.outcomeValue) : this.pendingResult();
     return this.resultPromise;
+  }
+
+  private pendingResult(): Promise<R> {
+    const promise = new Promise<R>(capture);
+    this.resolveResult = captured.resolve as (value: R) => void;
+    this.rejectResult = captured.reject;
+    captured.resolve = captured.reject = undefined;
+    return promise;
   }
 
   get outcome(): Promise<TaskOutcome<R>> {
@@ -119,6 +122,23 @@ export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
     this.emit('settled', outcome as TaskOutcome);
     return true;
   }
+}
+
+/**
+ * The one executor every pending `result` promise is built with: it hands the resolving functions over
+ * through `captured` (the constructor calls it synchronously). A closure per task would cost a function
+ * and its context on the per-task path.
+ */
+const captured: {
+  resolve: ((value: never) => void) | undefined;
+  reject: ((error: unknown) => void) | undefined;
+} = {
+  resolve: undefined,
+  reject: undefined,
+};
+function capture(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
 }
 
 function settleNow<R>(id: string, outcome: TaskOutcome<R>): Promise<R> {

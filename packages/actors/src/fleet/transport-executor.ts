@@ -8,7 +8,7 @@ import type { HostEvent } from '../protocol/messages.js';
 import { inMemoryTransport } from '../transport/in-memory.js';
 
 type InMemoryTransport = ReturnType<typeof inMemoryTransport>;
-import type { Transport, TransportHandlers } from '../transport/transport.js';
+import { sendRun, type Transport, type TransportHandlers } from '../transport/transport.js';
 import { workerThreadsTransport } from '../transport/worker-threads.js';
 import type { FleetOptions, ResolvedAgentType } from './options.js';
 import type { TaskHandleImpl } from './task-handle.js';
@@ -97,14 +97,7 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
   run(record: TaskRecord, agent: AgentRecord, runId: number): void {
     const task = record.task;
     if (agent.transport.wantsTaskMetadata === true) return this.runWithMetadata(record, agent, runId);
-    agent.transport.send(agent.host, {
-      kind: 'run',
-      runId,
-      taskId: task.id,
-      agentType: task.type,
-      payload: task.payload,
-      attempt: task.attempt,
-    });
+    sendRun(agent.transport, agent.host, runId, task.id, task.type, task.payload, task.attempt);
   }
 
   /** A broker queues the task itself: it needs the priority to order it and the TTL left to expire it. */

@@ -37,6 +37,12 @@ export class AgentHost {
   constructor(
     private readonly emit: (event: HostEvent) => void,
     private readonly loadModule: (specifier: string) => Promise<unknown>,
+    /**
+     * Reports a result; by default as a `done` event through `emit`. A worker passes a function that
+     * appends to an open `done-batch`, so a result costs no event object.
+     */
+    private readonly done: (runId: number, value: unknown) => void = (runId, value) =>
+      emit({ kind: 'done', runId, value }),
   ) {}
 
   /** Registers an in-process handler (in-memory transport only: functions do not cross threads). */
@@ -118,29 +124,40 @@ export class AgentHost {
       });
       return;
     }
-    const context = new RunContext(runId, taskId, attempt, this.emit, this.running);
-    this.running.set(runId, context);
+    const context = new RunContext(runId, taskId, attempt, this.emit);
     let outcome: unknown;
     try {
       outcome = handler(payload, context);
     } catch (error) {
-      this.finish(runId, { kind: 'failed', runId, error: serializeError(error) });
+      context.live = false;
+      this.emit({ kind: 'failed', runId, error: serializeError(error) });
       return;
     }
     if (outcome instanceof Promise) {
+      // Only a run still pending can be cancelled or aborted, so only those are registered: a handler that
+      // returns at once costs no map entry (a cancel for it arrives after its result, and finds nothing).
+      this.running.set(runId, context);
       outcome.then(
-        (value) => this.finish(runId, { kind: 'done', runId, value }),
-        (error) => this.finish(runId, { kind: 'failed', runId, error: serializeError(error) }),
+        (value) => this.finish(context, value),
+        (error) => this.fail(context, error),
       );
     } else {
-      this.finish(runId, { kind: 'done', runId, value: outcome });
+      context.live = false;
+      this.done(runId, outcome);
     }
   }
 
-  private finish(runId: number, event: HostEvent): void {
+  private finish(context: RunContext, value: unknown): void {
     // A run that was aborted still reports: the delegator matches by runId and ignores stale attempts.
-    this.running.delete(runId);
-    this.emit(event);
+    context.live = false;
+    this.running.delete(context.runId);
+    this.done(context.runId, value);
+  }
+
+  private fail(context: RunContext, error: unknown): void {
+    context.live = false;
+    this.running.delete(context.runId);
+    this.emit({ kind: 'failed', runId: context.runId, error: serializeError(error) });
   }
 }
 
@@ -152,13 +169,14 @@ class RunContext implements TaskContext {
   private controller: AbortController | undefined;
   private abortReason: unknown;
   private aborted = false;
+  /** Until its result or failure is reported: progress after that is dropped. */
+  live = true;
 
   constructor(
-    private readonly runId: number,
+    readonly runId: number,
     readonly taskId: string,
     readonly attempt: number,
     private readonly emit: (event: HostEvent) => void,
-    private readonly running: ReadonlyMap<number, RunContext>,
   ) {}
 
   get signal(): AbortSignal {
@@ -170,7 +188,7 @@ class RunContext implements TaskContext {
   }
 
   progress(fraction: number, message?: string): void {
-    if (this.running.get(this.runId) !== this) return;
+    if (!this.live) return;
     this.emit(
       message === undefined
         ? { kind: 'progress', runId: this.runId, fraction }

@@ -53,3 +53,52 @@ export function packEvents(messages: readonly HostEvent[]): HostEvent[] {
 export function unpackDone(batch: Extract<HostEvent, { kind: 'done-batch' }>): HostEvent[] {
   return batch.runIds.map((runId, i) => ({ kind: 'done', runId, value: batch.values[i] }));
 }
+
+/** A `run-batch` a sender is still filling: its columns grow in place until the batch leaves. */
+export interface OpenRunBatch {
+  readonly kind: 'run-batch';
+  readonly agentType: string;
+  readonly runIds: number[];
+  readonly taskIds: string[];
+  readonly attempts: number[];
+  readonly payloads: unknown[];
+}
+
+/** A `done-batch` a host is still filling. */
+export interface OpenDoneBatch {
+  readonly kind: 'done-batch';
+  readonly runIds: number[];
+  readonly values: unknown[];
+}
+
+/** A new open `run-batch` holding one run. */
+export function openRunBatch(
+  runId: number,
+  taskId: string,
+  agentType: string,
+  payload: unknown,
+  attempt: number,
+): OpenRunBatch {
+  return {
+    kind: 'run-batch',
+    agentType,
+    runIds: [runId],
+    taskIds: [taskId],
+    attempts: [attempt],
+    payloads: [payload],
+  };
+}
+
+/** Appends one run to an open batch (of the same agent type). */
+export function appendRun(
+  batch: OpenRunBatch,
+  runId: number,
+  taskId: string,
+  payload: unknown,
+  attempt: number,
+): void {
+  batch.runIds.push(runId);
+  batch.taskIds.push(taskId);
+  batch.attempts.push(attempt);
+  batch.payloads.push(payload);
+}

@@ -24,6 +24,16 @@ export class BatchingSender<M> {
     }
   }
 
+  /**
+   * The last message queued for `destination` in this turn, if any. A caller may append to it in place
+   * (a column batch still open) instead of queueing one message per item: that is how runs and results
+   * travel as columns without an object per task.
+   */
+  tail(destination: number): M | undefined {
+    const messages = this.pending[destination];
+    return messages === undefined ? undefined : messages[messages.length - 1];
+  }
+
   /** Sends everything pending now. */
   readonly flush = (): void => {
     this.scheduled = false;

@@ -34,8 +34,35 @@ export interface Transport {
    * them again. Transports that only run what they are sent need not implement it.
    */
   control?(message: { readonly kind: 'pause' | 'resume'; readonly agentType: string }): void;
+  /**
+   * Optional fast path for the per-task command: the same as `send(host, { kind: 'run', … })`, but the
+   * transport may append the fields straight to an open column batch and allocate nothing per run. Use
+   * {@link sendRun}, which falls back to `send`.
+   */
+  sendRun?(
+    host: number,
+    runId: number,
+    taskId: string,
+    agentType: string,
+    payload: unknown,
+    attempt: number,
+  ): void;
   /** Replaces a dead host with a fresh one (agent modules must be loaded again). */
   restartHost(host: number): Promise<void>;
   /** Stops every host; nothing is delivered afterwards. */
   close(): Promise<void>;
+}
+
+/** Sends one `run` command through the transport's fast path if it has one. */
+export function sendRun(
+  transport: Transport,
+  host: number,
+  runId: number,
+  taskId: string,
+  agentType: string,
+  payload: unknown,
+  attempt: number,
+): void {
+  if (transport.sendRun !== undefined) transport.sendRun(host, runId, taskId, agentType, payload, attempt);
+  else transport.send(host, { kind: 'run', runId, taskId, agentType, payload, attempt });
 }

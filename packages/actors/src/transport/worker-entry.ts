@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { AgentHost } from '../host/agent-host.js';
-import { packEvents } from '../protocol/columnar.js';
+import { packEvents, type OpenDoneBatch } from '../protocol/columnar.js';
 import { isBatch, PROTOCOL_VERSION, type HostCommand, type HostEvent } from '../protocol/messages.js';
 import { BatchingSender } from './batching-sender.js';
 import { postEvents } from './clone-safe.js';
@@ -14,9 +14,20 @@ const outbox = new BatchingSender<HostEvent>(
     postEvents((messages) => port.postMessage({ v: PROTOCOL_VERSION, messages }), batch.messages),
   packEvents,
 );
+/** The done-batch results are appended to while it is the last event queued (see `BatchingSender.tail`). */
+let openDone: OpenDoneBatch | undefined;
 const host = new AgentHost(
   (event) => outbox.send(0, event),
   (specifier) => import(specifier),
+  (runId, value) => {
+    if (openDone !== undefined && outbox.tail(0) === openDone) {
+      openDone.runIds.push(runId);
+      openDone.values.push(value);
+      return;
+    }
+    openDone = { kind: 'done-batch', runIds: [runId], values: [value] };
+    outbox.send(0, openDone);
+  },
 );
 
 port.on('message', (batch: unknown) => {

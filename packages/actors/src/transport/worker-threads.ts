@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { FlotillaError } from '@flotilla/core';
-import { packCommands } from '../protocol/columnar.js';
+import { appendRun, openRunBatch, packCommands, type OpenRunBatch } from '../protocol/columnar.js';
 import { isBatch, type HostCommand, type HostEvent } from '../protocol/messages.js';
 import { BatchingSender } from './batching-sender.js';
 import type { Transport, TransportHandlers } from './transport.js';
@@ -49,6 +49,11 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
     (host, batch) => workers[host]?.postMessage(batch),
     packCommands,
   );
+  /**
+   * Per host, the run-batch this turn's runs are appended to. It is still open only while it is the last
+   * message queued for the host: anything sent after it (a cancel) closes it, which keeps the order.
+   */
+  const openRuns: Array<OpenRunBatch | undefined> = [];
 
   const spawn = (host: number): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -83,6 +88,17 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
     },
     send(host, command) {
       if (!closed) outbox.send(host, command);
+    },
+    sendRun(host, runId, taskId, agentType, payload, attempt) {
+      if (closed) return;
+      const open = openRuns[host];
+      if (open !== undefined && open.agentType === agentType && outbox.tail(host) === open) {
+        appendRun(open, runId, taskId, payload, attempt);
+        return;
+      }
+      const batch = openRunBatch(runId, taskId, agentType, payload, attempt);
+      openRuns[host] = batch;
+      outbox.send(host, batch);
     },
     async restartHost(host) {
       const old = workers[host];

@@ -2,7 +2,7 @@ import type { SerializedError } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unpackDone } from '../../src/protocol/columnar.js';
 import type { HostEvent } from '../../src/protocol/messages.js';
-import type { Transport } from '../../src/transport/transport.js';
+import { sendRun, type Transport } from '../../src/transport/transport.js';
 import { agentModule } from '../fixtures/agents.js';
 
 interface Recorder {
@@ -106,6 +106,50 @@ export function transportConformance(
       for (const { event } of results) {
         expect(event.kind).toBe('done');
         if (event.kind === 'done') expect(event.value).toEqual({ id: event.runId });
+      }
+    });
+
+    it('delivers runs sent through sendRun exactly once and in order, across types and other commands', async () => {
+      transport = create();
+      const recorder = await started(transport);
+      const hosts = Math.min(2, transport.hostCount);
+      for (let host = 0; host < hosts; host++) {
+        await load(transport, recorder, host, 'echo', agentModule('echo'));
+        await load(transport, recorder, host, 'fail', agentModule('fail'));
+      }
+      let runId = 0;
+      for (let turn = 0; turn < 3; turn++) {
+        for (let i = 0; i < 300; i++) {
+          const id = runId++;
+          // Types alternate in runs of 7, and a cancel of nothing every 50th: each closes an open batch.
+          const echo = Math.floor(id / 7) % 2 === 0;
+          const payload = echo ? { id } : { code: 'E_X', message: `m${id}` };
+          sendRun(transport, id % hosts, id, `t${id}`, echo ? 'echo' : 'fail', payload, 1 + (id % 3));
+          if (i % 50 === 0)
+            transport.send(id % hosts, { kind: 'cancel', runId: 1e9 + id, reason: 'cancelled' });
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      await recorder.until(() => doneOrFailed(recorder).length === runId, 'all results');
+      const results = doneOrFailed(recorder);
+      expect(new Set(results.map((r) => (r.event as { runId: number }).runId)).size).toBe(runId);
+      // Each run reached its own type's handler with its own payload (a batch never mixes types).
+      for (const { event } of results) {
+        const id = (event as { runId: number }).runId;
+        if (Math.floor(id / 7) % 2 === 0) expect(event).toEqual({ kind: 'done', runId: id, value: { id } });
+        else
+          expect(event).toMatchObject({
+            kind: 'failed',
+            runId: id,
+            error: { code: 'E_X', message: `m${id}` },
+          });
+      }
+      // Delivery is FIFO: the synchronous echoes answer in the order they were sent.
+      for (let host = 0; host < hosts; host++) {
+        const order = results
+          .filter((r) => r.host === host && r.event.kind === 'done')
+          .map((r) => (r.event as { runId: number }).runId);
+        expect(order).toEqual([...order].sort((a, b) => a - b));
       }
     });
 

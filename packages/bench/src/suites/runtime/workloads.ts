@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createFleet } from '@flotilla/actors';
@@ -9,6 +9,7 @@ const agentsDir = new URL('../../../agents/', import.meta.url);
 /** The no-op module both Flotilla and piscina run. */
 export const NOOP_MODULE = fileURLToPath(new URL('noop.mjs', agentsDir));
 const RAW_ECHO = new URL('raw-port-echo.mjs', agentsDir);
+const HAND_ROLLED = new URL('hand-rolled-worker.mjs', agentsDir);
 
 /**
  * Runs `total` tasks keeping `window` in flight (a closed loop: each completion submits the next), and
@@ -103,6 +104,66 @@ export async function rawPortThroughput(
     }
   });
   const rate = (batches * batchSize) / ((performance.now() - startMs) / 1000);
+  await Promise.all(workers.map((w) => w.terminate()));
+  return rate;
+}
+
+/**
+ * The faithful limit: the least code with the measured task's semantics, written by hand. Each task is
+ * submitted through the same closed-loop driver and gets its own promise; submissions are batched per
+ * turn of the event loop (one postMessage per thread per turn, ids and payloads as columns); the worker
+ * calls the module's function once per item; each result resolves its own task's promise. No queue,
+ * strategy object, timeouts, retries, outcomes or stats: what a runtime with all of those is measured
+ * against. Each task goes to the thread with the fewest in flight (as Flotilla's least-connections does):
+ * alternating threads instead splits every returning batch in two, until batches are a few tasks each.
+ */
+export async function handRolledThroughput(threads: number, total: number, window: number): Promise<number> {
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(HAND_ROLLED, { workerData: { module: pathToFileURL(NOOP_MODULE).href } }),
+  );
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  const resolvers: Array<((value: unknown) => void) | undefined> = [];
+  let ids: number[][] = workers.map(() => []);
+  let payloads: unknown[][] = workers.map(() => []);
+  let scheduled = false;
+  let nextId = 0;
+  const flush = (): void => {
+    scheduled = false;
+    workers.forEach((worker, t) => {
+      if ((ids[t] as number[]).length > 0) worker.postMessage({ ids: ids[t], payloads: payloads[t] });
+    });
+    ids = workers.map(() => []);
+    payloads = workers.map(() => []);
+  };
+  const inFlight = workers.map(() => 0);
+  workers.forEach((worker, t) => {
+    worker.on('message', (batch: { ids: number[]; values: unknown[] }) => {
+      inFlight[t] = (inFlight[t] as number) - batch.ids.length;
+      for (let i = 0; i < batch.ids.length; i++) {
+        const id = batch.ids[i] as number;
+        (resolvers[id] as (value: unknown) => void)(batch.values[i]);
+        resolvers[id] = undefined;
+      }
+    });
+  });
+  const submit = (payload: unknown): Promise<unknown> => {
+    const id = nextId++;
+    let t = 0;
+    for (let u = 1; u < threads; u++) if ((inFlight[u] as number) < (inFlight[t] as number)) t = u;
+    inFlight[t] = (inFlight[t] as number) + 1;
+    (ids[t] as number[]).push(id);
+    (payloads[t] as unknown[]).push(payload);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(flush);
+    }
+    return new Promise((resolve) => {
+      resolvers[id] = resolve;
+    });
+  };
+  await closedLoop((i) => submit(i), 20_000, window); // warm-up
+  const rate = await closedLoop((i) => submit(i), total, window);
   await Promise.all(workers.map((w) => w.terminate()));
   return rate;
 }
