@@ -40,6 +40,12 @@ export interface AttemptExecutor<R extends DelegatedTask, A extends DelegatedAge
   createAgent(base: DelegatedAgentBase, pool: AgentPool<R, A>): A;
   /** Whether a starting agent's code is in place, so it can start now (else the executor calls `loaded`). */
   isLoaded(agent: A): boolean;
+  /**
+   * Optional: true if every new agent of `pool` has its code in place from the start (the simulator's
+   * agents). Such an agent's machine is created in `ready` instead of being created in `starting` and sent
+   * `STARTED` at once: the same state, reached for a fifth of the cost of two XState macrosteps.
+   */
+  startsLoaded?(pool: AgentPool<R, A>): boolean;
   /** Starts attempt `runId` of `record` on `agent`. */
   run(record: R, agent: A, runId: number): void;
   /**

@@ -165,6 +165,24 @@ export const agentMachine = setup({
   },
 });
 
+/**
+ * The snapshot of an agent that is `ready` from the start (validated input, no crashes yet): what
+ * `starting` + `STARTED` reach, for a runtime that knows the agent's code is already loaded. Restoring it
+ * with `createActor(agentMachine, { snapshot })` costs about a fifth of the initial macrostep and the
+ * `STARTED` one, which with a thousand agents was a large part of a short simulation.
+ *
+ * @example
+ * ```ts
+ * const agent = createActor(agentMachine, {
+ *   snapshot: readyAgentSnapshot({ agentId: 'llm-0', restartBackoffMs: 500 }),
+ * }).start(); // agent.getSnapshot().value === 'ready'
+ * ```
+ */
+export function readyAgentSnapshot(input: AgentInput): AgentSnapshot {
+  const { agentId, restartBackoffMs } = validateAgentInput(input);
+  return agentMachine.resolveState({ value: 'ready', context: { agentId, restartBackoffMs, restarts: 0 } });
+}
+
 /** A snapshot of {@link agentMachine}. */
 export type AgentSnapshot = SnapshotFrom<typeof agentMachine>;
 

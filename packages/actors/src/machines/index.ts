@@ -6,6 +6,7 @@ export { toXStateClock, type XStateClock } from './xstate-clock.js';
 export {
   agentMachine,
   agentFlagsOf,
+  readyAgentSnapshot,
   restartBackoffDelayMs,
   validateAgentInput,
   MAX_RESTART_BACKOFF_MS,

@@ -6,6 +6,7 @@ import {
   MAX_RESTART_BACKOFF_MS,
   agentFlagsOf,
   agentMachine,
+  readyAgentSnapshot,
   restartBackoffDelayMs,
   validateAgentInput,
   type AgentEvent,
@@ -123,6 +124,38 @@ describe('agentMachine', () => {
           expect(actor.clock.pendingTimers).toBe(model.state === 'restarting' ? 1 : 0);
           if (model.state === 'restarting') expect(actor.clock.nextDeadline()).toBe(model.restartAtMs);
         });
+      }),
+    );
+  });
+
+  it('an actor restored from readyAgentSnapshot behaves as one started and sent STARTED, under any events', () => {
+    fc.assert(
+      fc.property(inputArb, fc.array(opArb, { maxLength: 60 }), (input, ops) => {
+        const started = start(input);
+        started.send({ type: 'STARTED' });
+        const clock = new VirtualClock();
+        const restored = Object.assign(
+          createActor(agentMachine, {
+            clock: toXStateClock(clock),
+            input,
+            snapshot: readyAgentSnapshot(input),
+          }).start(),
+          { clock },
+        );
+        const same = (): void => {
+          const a = started.getSnapshot();
+          const b = restored.getSnapshot();
+          expect([b.value, b.status, b.context]).toEqual([a.value, a.status, a.context]);
+          expect(restored.clock.pendingTimers).toBe(started.clock.pendingTimers);
+        };
+        same();
+        for (const step of ops) {
+          for (const actor of [started, restored]) {
+            if (step.op === 'advance') actor.clock.advanceBy(step.deltaMs);
+            else if (actor.getSnapshot().status === 'active') actor.send(step.event);
+          }
+          same();
+        }
       }),
     );
   });

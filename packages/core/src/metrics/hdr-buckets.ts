@@ -1,4 +1,6 @@
 const TWO_POW_32 = 4294967296;
+/** 2^-32: multiplying by an exact power of two gives the division's result to the bit, and is cheaper. */
+const TWO_POW_MINUS_32 = 1 / TWO_POW_32;
 
 /**
  * Counts values in HdrHistogram's own buckets, in a plain typed array, for values that later go into an
@@ -29,7 +31,8 @@ export class HdrBuckets {
   private readonly subBucketMask: number;
   private readonly counts: Float64Array;
   /** 2^b for each bucket b: a table read instead of a power per value. */
-  private readonly bucketWidths: Float64Array;
+  /** 2^-bucket: a bucket's sub-bucket is `value × 2^-bucket` (exact), a multiplication instead of a division. */
+  private readonly inverseWidths: Float64Array;
   /** Values added since the last drain. */
   private pending = 0;
 
@@ -40,7 +43,7 @@ export class HdrBuckets {
     this.halfCount = 2 ** this.halfMagnitude;
     this.zeroCountBase = 63 - this.halfMagnitude;
     this.subBucketMask = 2 * this.halfCount - 1;
-    this.bucketWidths = Float64Array.from({ length: 64 }, (_, bucket) => 2 ** bucket);
+    this.inverseWidths = Float64Array.from({ length: 64 }, (_, bucket) => 2 ** -bucket);
     this.counts = new Float64Array(this.indexOf(highestTrackableValue) + 1);
   }
 
@@ -78,10 +81,10 @@ export class HdrBuckets {
   /** HdrHistogram's `countsArrayIndex` (values up to 2^53, so the 64-bit leading-zero count is split). */
   private indexOf(value: number): number {
     // Or-ing in the sub-bucket mask keeps every value below the first bucket's top in bucket 0.
-    const high = Math.floor(value / TWO_POW_32);
+    const high = Math.floor(value * TWO_POW_MINUS_32);
     const leadingZeros = high === 0 ? 32 + Math.clz32((value | this.subBucketMask) >>> 0) : Math.clz32(high);
     const bucket = this.zeroCountBase - leadingZeros;
-    const sub = Math.floor(value / (this.bucketWidths[bucket] as number));
+    const sub = Math.floor(value * (this.inverseWidths[bucket] as number));
     return ((bucket + 1) << this.halfMagnitude) + (sub - this.halfCount);
   }
 

@@ -161,6 +161,11 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
     return !agent.hostDown;
   }
 
+  /** A new simulated agent is a new host, up from the start (`hostDown` begins false): it starts ready. */
+  startsLoaded(): boolean {
+    return true;
+  }
+
   run(record: SimTask, agent: SimAgent, runId: number): void {
     const nowMs = this.clock.now();
     const toAgentMs = this.transit(agent, nowMs);
