@@ -46,3 +46,13 @@ export function formatTable(header: readonly string[], rows: ReadonlyArray<reado
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
+
+/** The middle value of interleaved runs (the upper middle for an even count). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+}
+
+/** Ours against a peer, with the ratio worked out once. */
+export function comparison(name: string, ours: number, peer: number, unit = 'tasks/s'): BenchComparison {
+  return { name, ours, peer, ratio: ours / peer, unit };
+}

@@ -1,5 +1,7 @@
 import {
+  comparison,
   formatCount,
+  median,
   formatTable,
   type BenchComparison,
   type BenchResult,
@@ -18,9 +20,6 @@ const SETUP: AmqpBenchSetup = {
 };
 /** The same with transient messages: the durability BullMQ has on a Redis that keeps nothing on disk. */
 const TRANSIENT: AmqpBenchSetup = { ...SETUP, persistent: false };
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /**
  * `pnpm bench amqp`: no-op tasks through `createFleet` on the RabbitMQ transport, against the raw client
@@ -70,34 +69,10 @@ export async function runAmqpSuite(log: (line: string) => void): Promise<SuiteRe
     { name: 'amqp/bullmq', params: { ...params, prefetch: 'n/a' }, value: median(bull), unit: 'tasks/s' },
   ];
   const comparisons: BenchComparison[] = [
-    {
-      name: 'amqp-vs-raw-client',
-      ours: median(ours),
-      peer: median(raw),
-      ratio: median(ours) / median(raw),
-      unit: 'tasks/s',
-    },
-    {
-      name: 'amqp-vs-bullmq',
-      ours: median(ours),
-      peer: median(bull),
-      ratio: median(ours) / median(bull),
-      unit: 'tasks/s',
-    },
-    {
-      name: 'amqp-transient-vs-raw-client',
-      ours: median(oursTransient),
-      peer: median(rawTransient),
-      ratio: median(oursTransient) / median(rawTransient),
-      unit: 'tasks/s',
-    },
-    {
-      name: 'amqp-transient-vs-bullmq',
-      ours: median(oursTransient),
-      peer: median(bull),
-      ratio: median(oursTransient) / median(bull),
-      unit: 'tasks/s',
-    },
+    comparison('amqp-vs-raw-client', median(ours), median(raw)),
+    comparison('amqp-vs-bullmq', median(ours), median(bull)),
+    comparison('amqp-transient-vs-raw-client', median(oursTransient), median(rawTransient)),
+    comparison('amqp-transient-vs-bullmq', median(oursTransient), median(bull)),
   ];
   const targets: Record<string, number> = { 'amqp-vs-raw-client': 0.8, 'amqp-vs-bullmq': 2 };
   log('');

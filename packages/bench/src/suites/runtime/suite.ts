@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import {
   formatCount,
+  median,
   formatTable,
   type BenchComparison,
   type BenchResult,
@@ -17,9 +18,6 @@ import {
 const TOTAL = 400_000;
 const WINDOW = 8_192;
 const RUNS = 5;
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /**
  * `pnpm bench runtime`: no-op tasks through `createFleet` on worker threads, against piscina (same task,
