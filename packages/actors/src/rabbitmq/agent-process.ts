@@ -25,7 +25,7 @@ import {
 import {
   CONTENT_TYPE,
   decode,
-  decodeTask,
+  decodeTasks,
   encode,
   MessageType,
   unserializableResult,
@@ -34,6 +34,7 @@ import {
   type HelloBody,
 } from './wire.js';
 import { CancelledRuns } from './cancelled-runs.js';
+import { DeliveredMessage, TaskGate } from './task-gate.js';
 
 /** One agent type an agent process serves. */
 export interface ServedAgentType {
@@ -44,7 +45,10 @@ export interface ServedAgentType {
   readonly handler?: TaskHandler;
   /** Tasks run at once. Default 1. */
   readonly capacity?: number;
-  /** Tasks held beyond capacity (prefetch = capacity + queueLimit). Default 0. */
+  /**
+   * Task messages held beyond capacity (prefetch = capacity + queueLimit). Default 0. A message may carry
+   * several tasks (the delegator's `maxTasksPerMessage`); at most `capacity` of them run at once.
+   */
   readonly queueLimit?: number;
 }
 
@@ -77,17 +81,22 @@ export interface AgentProcess {
   drain(): Promise<void>;
 }
 
-interface PendingRun {
+/** A task an agent process received, from its arrival to its confirmed answer. */
+interface ReceivedRun {
   readonly replyTo: string;
   readonly runId: number;
-  readonly finished: (status: ConsumerStatus) => void;
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly payload: unknown;
+  readonly agentType: string;
+  readonly message: DeliveredMessage;
 }
 
 /**
  * Serves agent types from the broker: one consumer per type on its work queue, with a prefetch of capacity
- * plus queue limit and at most `capacity` handlers at once; results go back to each task's delegator,
- * batched per turn of the event loop, and a task is acknowledged only once its result is confirmed by the
- * broker. A message that cannot be read (unparseable, another protocol version, over the size limit) is
+ * plus queue limit (in messages) and at most `capacity` handlers at once (in tasks); results go back to each task's delegator,
+ * batched per turn of the event loop, and a task message is acknowledged only once the results of all its tasks
+ * are confirmed by the broker. A message that cannot be read (unparseable, another protocol version, over the size limit) is
  * dead-lettered with its reason, and the consumer goes on. Reconnects and resubscribes on its own.
  *
  * @example
@@ -126,16 +135,18 @@ class AgentProcessImpl implements AgentProcess {
   private readonly publisher: Publisher;
   private control: Consumer | undefined;
   /** Runs in this process, by a local id: two delegators may both have a run 7. */
-  private readonly pending = new Map<number, PendingRun>();
+  private readonly pending = new Map<number, ReceivedRun>();
   private nextLocalId = 1;
   private readonly cancelled = new CancelledRuns(10_000);
   /** Events per delegator waiting for this turn's batch, with the runs each batch acknowledges. */
-  private outbox = new Map<string, { events: HostEvent[]; runs: PendingRun[] }>();
+  private outbox = new Map<string, { events: HostEvent[]; runs: ReceivedRun[] }>();
   private flushScheduled = false;
   private draining = false;
   /** Types paused by a delegator: their consumer is closed until `resume`. */
   private readonly paused = new Set<string>();
   private readonly consumerSettings = new Map<string, { capacity: number; queueLimit: number }>();
+  /** Per type: the tasks running and waiting in this process. */
+  private readonly gates = new Map<string, TaskGate<ReceivedRun>>();
 
   constructor(options: AgentProcessOptions) {
     const { url, client } = connectionOptions(options);
@@ -209,8 +220,10 @@ class AgentProcessImpl implements AgentProcess {
   async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
-    // Closing a consumer waits for its running handlers; prefetched messages not started go back to the queue.
-    await Promise.all([...this.consumers.values()].map((c) => c.close())); // closing twice is harmless
+    // Closing a consumer waits for the messages it handed over; those not started go back to the queue.
+    const closed = [...this.consumers.values()].map((c) => c.close()); // closing twice is harmless
+    for (const gate of this.gates.values()) gate.close();
+    await Promise.all(closed);
     await this.control?.close();
     this.flush();
     await this.publisher.close();
@@ -228,6 +241,9 @@ class AgentProcessImpl implements AgentProcess {
 
   private async consume(agentType: string, capacity: number, queueLimit: number): Promise<void> {
     this.consumerSettings.set(agentType, { capacity, queueLimit });
+    const gate = this.gates.get(agentType);
+    if (gate === undefined) this.gates.set(agentType, new TaskGate(capacity, (run) => this.startRun(run)));
+    else gate.reopen();
     const declaration = workQueueDeclaration(this.topology, agentType);
     const consumer = this.connection.createConsumer(
       {
@@ -236,7 +252,8 @@ class AgentProcessImpl implements AgentProcess {
         queueBindings: [declaration.binding],
         exchanges: exchangeDeclarations(this.topology),
         qos: { prefetchCount: capacity + queueLimit },
-        concurrency: capacity,
+        // Every prefetched message is handed over at once; the type's gate bounds the tasks running.
+        concurrency: capacity + queueLimit,
         requeue: true,
       },
       (message) => this.onTask(agentType, message),
@@ -253,30 +270,52 @@ class AgentProcessImpl implements AgentProcess {
   }
 
   private async onTask(agentType: string, message: AsyncMessage): Promise<ConsumerStatus> {
-    const decoded = decodeTask(message, this.maxMessageBytes);
+    const decoded = decodeTasks(message, this.maxMessageBytes);
     if (!decoded.ok) {
       await this.deadLetter(message, `${decoded.reason}: ${decoded.detail}`);
       return ConsumerStatus.ACK; // moved to the dead-letter queue, with its reason
     }
     const replyTo = message.replyTo ?? '';
-    const { runId, body } = decoded.value;
-    return new Promise<ConsumerStatus>((finished) => {
-      const run: PendingRun = { replyTo, runId, finished };
-      if (this.cancelled.has(replyTo, runId)) {
-        // Cancelled (or timed out) while it waited: answer so the delegator frees the slot, but do not run it.
-        this.queueEvent(run, { kind: 'failed', runId, error: abortedError('cancelled before it started') });
-        return;
+    const { runIds, taskIds, attempts, payloads } = decoded.value;
+    return new Promise<ConsumerStatus>((finish) => {
+      const delivered = new DeliveredMessage(runIds.length, finish);
+      const runs: ReceivedRun[] = [];
+      for (let i = 0; i < runIds.length; i++) {
+        runs.push({
+          replyTo,
+          runId: runIds[i] as number,
+          taskId: taskIds[i] as string,
+          attempt: attempts[i] as number,
+          payload: payloads[i],
+          agentType,
+          message: delivered,
+        });
       }
-      const localId = this.nextLocalId++;
-      this.pending.set(localId, run);
-      this.host.handle({
-        kind: 'run',
-        runId: localId,
-        taskId: body.taskId,
-        agentType,
-        payload: body.payload,
-        attempt: body.attempt,
+      (this.gates.get(agentType) as TaskGate<ReceivedRun>).offer(runs);
+    });
+  }
+
+  /** The gate gave `run` a slot. */
+  private startRun(run: ReceivedRun): void {
+    if (this.cancelled.has(run.replyTo, run.runId)) {
+      // Cancelled (or timed out) while it waited: answer so the delegator frees the slot, but do not run it.
+      this.queueEvent(run, {
+        kind: 'failed',
+        runId: run.runId,
+        error: abortedError('cancelled before it started'),
       });
+      queueMicrotask(() => this.gates.get(run.agentType)?.done());
+      return;
+    }
+    const localId = this.nextLocalId++;
+    this.pending.set(localId, run);
+    this.host.handle({
+      kind: 'run',
+      runId: localId,
+      taskId: run.taskId,
+      agentType: run.agentType,
+      payload: run.payload,
+      attempt: run.attempt,
     });
   }
 
@@ -289,6 +328,7 @@ class AgentProcessImpl implements AgentProcess {
       return;
     }
     this.pending.delete(event.runId);
+    this.gates.get(run.agentType)?.done();
     if (event.kind === 'done') this.stats.completed++;
     else this.stats.failed++;
     this.queueEvent(run, { ...event, runId: run.runId });
@@ -320,7 +360,9 @@ class AgentProcessImpl implements AgentProcess {
     const settings = this.consumerSettings.get(agentType);
     if (paused && !this.paused.has(agentType)) {
       this.paused.add(agentType);
-      await consumer.close().catch(() => undefined);
+      const closed = consumer.close();
+      this.gates.get(agentType)?.close();
+      await closed.catch(() => undefined);
     } else if (!paused && this.paused.delete(agentType) && settings !== undefined) {
       await this.consume(agentType, settings.capacity, settings.queueLimit).catch(() => undefined);
     }
@@ -370,7 +412,7 @@ class AgentProcessImpl implements AgentProcess {
   }
 
   /** Adds an event to this turn's batch for its delegator; `run` is acknowledged once the batch is confirmed. */
-  private queueEvent(run: PendingRun | undefined, event: HostEvent, replyTo = run?.replyTo ?? ''): void {
+  private queueEvent(run: ReceivedRun | undefined, event: HostEvent, replyTo = run?.replyTo ?? ''): void {
     let batch = this.outbox.get(replyTo);
     if (batch === undefined) this.outbox.set(replyTo, (batch = { events: [], runs: [] }));
     batch.events.push(event);
@@ -402,9 +444,9 @@ class AgentProcessImpl implements AgentProcess {
           encodeEvents(events),
         )
         .then(
-          () => runs.forEach((run) => run.finished(ConsumerStatus.ACK)),
+          () => runs.forEach((run) => run.message.answered(true)),
           // Not confirmed: hand the tasks back; a redelivery's duplicate result is ignored by its delegator.
-          () => runs.forEach((run) => run.finished(ConsumerStatus.REQUEUE)),
+          () => runs.forEach((run) => run.message.answered(false)),
         );
     }
   }

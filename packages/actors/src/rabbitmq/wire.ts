@@ -11,11 +11,16 @@ import { VERSION_HEADER } from './topology.js';
  */
 export const CONTENT_TYPE = 'application/x-flotilla-v8';
 
-/** The body of a task message: one attempt of one task (`correlationId` = run id, `replyTo` = delegator). */
-export interface TaskBody {
-  readonly taskId: string;
-  readonly attempt: number;
-  readonly payload: unknown;
+/**
+ * The body of a task message: one attempt each of one or more tasks of the same type and priority, in
+ * columns (`replyTo` = their delegator). Several tasks in one message cost the broker one publish, one
+ * delivery and one acknowledgement instead of one each, which is most of what a short task costs.
+ */
+export interface TaskBundle {
+  readonly runIds: readonly number[];
+  readonly taskIds: readonly string[];
+  readonly attempts: readonly number[];
+  readonly payloads: readonly unknown[];
 }
 
 /** Delegator → agent processes, on the control exchange. */
@@ -82,22 +87,38 @@ export function decode(message: Incoming, maxBytes: number): Decoded<unknown> {
   }
 }
 
-/** Reads a task body, refusing one whose fields are not a task's. */
-export function decodeTask(message: Incoming & { correlationId?: string | undefined }, maxBytes: number) {
+/** Reads a task message, refusing one whose body is not a bundle of tasks. */
+export function decodeTasks(message: Incoming, maxBytes: number): Decoded<TaskBundle> {
   const decoded = decode(message, maxBytes);
   if (!decoded.ok) return decoded;
-  const body = decoded.value as Partial<TaskBody> | null;
-  const runId = Number(message.correlationId);
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    typeof body.taskId !== 'string' ||
-    typeof body.attempt !== 'number' ||
-    !Number.isSafeInteger(runId)
-  ) {
-    return poison('not-a-task', 'expected { taskId, attempt, payload } and a numeric correlationId');
+  return isTaskBundle(decoded.value)
+    ? { ok: true, value: decoded.value }
+    : poison('not-a-task', 'expected { runIds, taskIds, attempts, payloads }, columns of one length ≥ 1');
+}
+
+function isTaskBundle(value: unknown): value is TaskBundle {
+  if (typeof value !== 'object' || value === null) return false;
+  const { runIds, taskIds, attempts, payloads } = value as Partial<Record<keyof TaskBundle, unknown>>;
+  if (!Array.isArray(runIds) || !Array.isArray(taskIds) || !Array.isArray(attempts)) return false;
+  const length = runIds.length;
+  if (length === 0 || !Array.isArray(payloads) || payloads.length !== length) return false;
+  if (taskIds.length !== length || attempts.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    if (!Number.isSafeInteger(runIds[i]) || typeof taskIds[i] !== 'string') return false;
+    if (!Number.isSafeInteger(attempts[i])) return false;
   }
-  return { ok: true as const, value: { runId, body: body as TaskBody } };
+  return true;
+}
+
+/**
+ * The run ids a task message of ours carries, for a message the broker hands back (dead-lettered,
+ * returned): from its body, else from its `correlationId` (the first run id), else none.
+ */
+export function runIdsOf(message: Incoming & { correlationId?: string | undefined }, maxBytes: number) {
+  const decoded = decodeTasks(message, maxBytes);
+  if (decoded.ok) return decoded.value.runIds;
+  const runId = Number(message.correlationId);
+  return Number.isSafeInteger(runId) && message.correlationId !== undefined ? [runId] : [];
 }
 
 function poison(reason: PoisonReason, detail: string): Decoded<never> {

@@ -49,6 +49,46 @@ export function fleetOnBroker(): void {
       expect(Math.min(...perAgent)).toBeGreaterThan(0); // the broker spread the work over both
     });
 
+    it('runs at most `capacity` tasks at once when several travel in one message, and drain hands back what had not started', async () => {
+      const prefix = fresh();
+      const fleet = createFleet({
+        transport: rabbitmq({ url: BROKER_URL, prefix, maxTasksPerMessage: 8 }),
+        agents: [{ type: 'sleep', capacity: 1_000 }],
+      });
+      let running = 0;
+      let peak = 0;
+      const handler = async (payload: unknown) => {
+        peak = Math.max(peak, ++running);
+        await new Promise((r) => setTimeout(r, (payload as { ms: number }).ms));
+        running--;
+        return 'slept';
+      };
+      // Capacity 2, queue limit 1: three messages of up to eight tasks each held at once.
+      const first = await startAgentProcess({
+        url: BROKER_URL,
+        prefix,
+        agents: [{ type: 'sleep', handler, capacity: 2, queueLimit: 1 }],
+      });
+      await fleet.ready();
+      const handles = Array.from({ length: 64 }, () => fleet.submit({ type: 'sleep', payload: { ms: 20 } }));
+      await new Promise((r) => setTimeout(r, 100));
+      await first.drain(); // finishes what started; hands back the messages none of whose tasks had started
+      expect(peak).toBe(2);
+      const finishedFirst = first.stats.completed;
+      expect(finishedFirst).toBeGreaterThan(0);
+      expect(finishedFirst).toBeLessThan(64);
+      const second = await startAgentProcess({
+        url: BROKER_URL,
+        prefix,
+        agents: [{ type: 'sleep', handler, capacity: 4 }],
+      });
+      expect(await Promise.all(handles.map((h) => h.result))).toEqual(handles.map(() => 'slept'));
+      expect(second.stats.completed).toBe(64 - finishedFirst); // nothing ran twice
+      expect(peak).toBeLessThanOrEqual(4);
+      await fleet.close();
+      await second.drain();
+    });
+
     it('expires a task whose TTL runs out in the broker queue, and refuses past the queue bound as backpressure', async () => {
       const prefix = fresh();
       const fleet = createFleet({
@@ -68,7 +108,8 @@ export function fleetOnBroker(): void {
       const first = fleet.submit({ type: 'sleep', payload: { ms: 400 } });
       await new Promise((r) => setTimeout(r, 100));
       const expiring = fleet.submit({ type: 'sleep', payload: { ms: 1 }, ttlMs: 100 });
-      const fillers = Array.from({ length: 10 }, () => fleet.submit({ type: 'sleep', payload: { ms: 1 } }));
+      // Submitted in one turn, they travel four to a message (maxTasksPerMessage's default): eight messages.
+      const fillers = Array.from({ length: 30 }, () => fleet.submit({ type: 'sleep', payload: { ms: 1 } }));
       const outcomes = await Promise.all(
         [first, expiring, ...fillers].map((h) =>
           h.result.then(
@@ -81,8 +122,9 @@ export function fleetOnBroker(): void {
       expect(outcomes[0]).toBe('completed');
       expect(outcomes[1]).toBe('expired');
       const refused = outcomes.slice(2).filter((o) => o === 'rejected:backpressure').length;
-      expect(refused).toBeGreaterThan(0); // five fit (with the expiring one), the rest were refused by the broker
-      expect(outcomes.slice(2).filter((o) => o === 'completed').length).toBe(10 - refused);
+      expect(refused).toBeGreaterThan(0); // five messages fit (with the expiring one), the rest were refused
+      expect(refused % 4).toBe(2); // whole messages are refused: the last one holds two
+      expect(outcomes.slice(2).filter((o) => o === 'completed').length).toBe(30 - refused);
       expect(fleet.stats().outcomes).toMatchObject({ expired: 1, rejected: refused });
       await fleet.close();
       await agent.stop();

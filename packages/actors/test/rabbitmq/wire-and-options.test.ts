@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionOptions, redactText, redactUrl } from '../../src/rabbitmq/connection-options.js';
 import { resolveTopology, workQueueDeclaration } from '../../src/rabbitmq/topology.js';
-import { decode, decodeTask, encode } from '../../src/rabbitmq/wire.js';
+import { decode, decodeTasks, encode, runIdsOf } from '../../src/rabbitmq/wire.js';
 import { CancelledRuns } from '../../src/rabbitmq/cancelled-runs.js';
 import { createFleet } from '../../src/index.js';
 import { rabbitmq } from '../../src/rabbitmq/rabbitmq-transport.js';
@@ -86,15 +86,19 @@ describe('wire', () => {
 
   it('round-trips what structured clone carries (dates, maps, typed arrays)', () => {
     const payload = { at: new Date(5), seen: new Map([['a', 1]]), bytes: new Uint8Array([1, 2]) };
-    const body = encode({ taskId: 't', attempt: 2, payload });
-    expect(decodeTask({ body, headers, correlationId: '9' }, 1_000)).toEqual({
-      ok: true,
-      value: { runId: 9, body: { taskId: 't', attempt: 2, payload } },
-    });
+    const bundle = { runIds: [9, 10], taskIds: ['t', 'u'], attempts: [2, 1], payloads: [payload, null] };
+    expect(decodeTasks({ body: encode(bundle), headers }, 1_000)).toEqual({ ok: true, value: bundle });
+  });
+
+  it('finds the run ids of a task message handed back, from its body or else its correlation id', () => {
+    const body = encode({ runIds: [3, 4], taskIds: ['a', 'b'], attempts: [1, 1], payloads: [1, 2] });
+    expect(runIdsOf({ body, headers, correlationId: '3' }, 1_000)).toEqual([3, 4]);
+    expect(runIdsOf({ body: Buffer.from('?'), headers, correlationId: '7' }, 1_000)).toEqual([7]);
+    expect(runIdsOf({ body: Buffer.from('?'), headers }, 1_000)).toEqual([]);
   });
 
   it('classifies poison: another version, too large, unparseable, not a task', () => {
-    const body = encode({ taskId: 't', attempt: 1, payload: 'x'.repeat(100) });
+    const body = encode({ runIds: [1], taskIds: ['t'], attempts: [1], payloads: ['x'.repeat(100)] });
     expect(decode({ body, headers: { 'x-flotilla-v': 2 } }, 1_000)).toMatchObject({
       ok: false,
       reason: 'unknown-protocol-version',
@@ -105,14 +109,18 @@ describe('wire', () => {
       reason: 'unparseable',
     });
     expect(decode({ body: 'text', headers }, 1_000)).toMatchObject({ ok: false, reason: 'unparseable' });
-    expect(decodeTask({ body: encode({ nope: 1 }), headers, correlationId: '1' }, 1_000)).toMatchObject({
-      ok: false,
-      reason: 'not-a-task',
-    });
-    expect(decodeTask({ body, headers, correlationId: 'x' }, 1_000)).toMatchObject({
-      ok: false,
-      reason: 'not-a-task',
-    });
+    const notTasks = [
+      { nope: 1 },
+      { runIds: [], taskIds: [], attempts: [], payloads: [] },
+      { runIds: [1, 2], taskIds: ['a'], attempts: [1, 1], payloads: [0, 0] },
+      { runIds: [1.5], taskIds: ['a'], attempts: [1], payloads: [0] },
+      { runIds: [1], taskIds: [7], attempts: [1], payloads: [0] },
+    ];
+    for (const notTask of notTasks)
+      expect(decodeTasks({ body: encode(notTask), headers }, 1_000)).toMatchObject({
+        ok: false,
+        reason: 'not-a-task',
+      });
   });
 
   it('remembers a bounded number of cancelled runs, forgetting the oldest', () => {

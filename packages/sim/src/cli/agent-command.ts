@@ -48,7 +48,7 @@ export function agentCommand(program: Command): void {
     .option('--capacity <n>', 'tasks run at once, per type', intArg('--capacity', 1), 1)
     .option(
       '--queue-limit <n>',
-      'tasks held beyond capacity (prefetch = capacity + queue limit)',
+      'task messages held beyond capacity (prefetch = capacity + queue limit)',
       intArg('--queue-limit', 0),
       0,
     )

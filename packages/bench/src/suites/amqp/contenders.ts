@@ -15,6 +15,8 @@ export interface AmqpBenchSetup {
   readonly tasks: number;
   /** Persistent messages (to disk) or transient ones, for both Flotilla and the raw client. */
   readonly persistent: boolean;
+  /** Flotilla only: the transport's `maxTasksPerMessage`; unset, its default (4). */
+  readonly maxTasksPerMessage?: number;
 }
 
 const noop = (payload: unknown): unknown => payload;
@@ -35,7 +37,12 @@ export async function flotillaAmqp(setup: AmqpBenchSetup, prefix: string): Promi
     ],
   });
   const fleet = createFleet({
-    transport: rabbitmq({ url: setup.url, prefix, persistent: setup.persistent }),
+    transport: rabbitmq({
+      url: setup.url,
+      prefix,
+      persistent: setup.persistent,
+      ...(setup.maxTasksPerMessage === undefined ? {} : { maxTasksPerMessage: setup.maxTasksPerMessage }),
+    }),
     agents: [{ type: 'noop', capacity: setup.window }],
     seed: 1,
   });

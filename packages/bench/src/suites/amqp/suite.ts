@@ -20,28 +20,36 @@ const SETUP: AmqpBenchSetup = {
 };
 /** The same with transient messages: the durability BullMQ has on a Redis that keeps nothing on disk. */
 const TRANSIENT: AmqpBenchSetup = { ...SETUP, persistent: false };
+/** Flotilla with one task per message, as the raw client sends them: the transport's own overhead. */
+const ONE_PER_MESSAGE: AmqpBenchSetup = { ...SETUP, maxTasksPerMessage: 1 };
 
 /**
- * `pnpm bench amqp`: no-op tasks through `createFleet` on the RabbitMQ transport, against the raw client
- * (rabbitmq-client with the same durable queue, persistence, confirms, prefetch and concurrency;
+ * `pnpm bench amqp`: no-op tasks through `createFleet` on the RabbitMQ transport with its defaults (up to
+ * four tasks dispatched together share a message), against the raw client (rabbitmq-client with the same
+ * durable queue, persistence, confirms, prefetch and concurrency, one task per message;
  * `amqp-vs-raw-client`) and against BullMQ on the local Redis with the same concurrency
- * (`amqp-vs-bullmq`). Runs are interleaved so machine noise hits all three alike; medians count.
+ * (`amqp-vs-bullmq`). Also, for reference, Flotilla with one task per message (what the transport itself
+ * costs next to the raw client) and both with transient messages. Runs are interleaved so machine noise
+ * hits all alike; medians count.
  */
 export async function runAmqpSuite(log: (line: string) => void): Promise<SuiteReport> {
   const ours: number[] = [];
   const raw: number[] = [];
   const bull: number[] = [];
+  const oursOne: number[] = [];
   const oursTransient: number[] = [];
   const rawTransient: number[] = [];
   const stamp = `bench-${process.pid}`;
   for (let run = 0; run < RUNS; run++) {
     ours.push(await flotillaAmqp(SETUP, `${stamp}-${run}`));
+    oursOne.push(await flotillaAmqp(ONE_PER_MESSAGE, `${stamp}-o${run}`));
     raw.push(await rawClientAmqp(SETUP, `${stamp}-${run}`));
     bull.push(await bullmqRedis(SETUP, `${stamp}-${run}`));
     oursTransient.push(await flotillaAmqp(TRANSIENT, `${stamp}-t${run}`));
     rawTransient.push(await rawClientAmqp(TRANSIENT, `${stamp}-t${run}`));
     log(
-      `run ${run + 1}/${RUNS}: persistent: flotilla ${formatCount(ours[run] as number)}/s, raw client ${formatCount(raw[run] as number)}/s; ` +
+      `run ${run + 1}/${RUNS}: persistent: flotilla ${formatCount(ours[run] as number)}/s, ` +
+        `one task per message ${formatCount(oursOne[run] as number)}/s, raw client ${formatCount(raw[run] as number)}/s; ` +
         `bullmq ${formatCount(bull[run] as number)}/s; transient: flotilla ${formatCount(oursTransient[run] as number)}/s, raw client ${formatCount(rawTransient[run] as number)}/s`,
     );
   }
@@ -53,6 +61,12 @@ export async function runAmqpSuite(log: (line: string) => void): Promise<SuiteRe
   };
   const results: BenchResult[] = [
     { name: 'amqp/flotilla', params, value: median(ours), unit: 'tasks/s' },
+    {
+      name: 'amqp/flotilla',
+      params: { ...params, maxTasksPerMessage: 1 },
+      value: median(oursOne),
+      unit: 'tasks/s',
+    },
     { name: 'amqp/raw-client', params, value: median(raw), unit: 'tasks/s' },
     {
       name: 'amqp/flotilla',
@@ -71,6 +85,8 @@ export async function runAmqpSuite(log: (line: string) => void): Promise<SuiteRe
   const comparisons: BenchComparison[] = [
     comparison('amqp-vs-raw-client', median(ours), median(raw)),
     comparison('amqp-vs-bullmq', median(ours), median(bull)),
+    comparison('amqp-one-per-message-vs-raw-client', median(oursOne), median(raw)),
+    comparison('amqp-one-per-message-vs-bullmq', median(oursOne), median(bull)),
     comparison('amqp-transient-vs-raw-client', median(oursTransient), median(rawTransient)),
     comparison('amqp-transient-vs-bullmq', median(oursTransient), median(bull)),
   ];
