@@ -1,6 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import type { SerializedError } from '@flotilla/core';
-import { PROTOCOL_VERSION, type HostEvent } from '../protocol/messages.js';
+import type { HostEvent } from '../protocol/messages.js';
 import { VERSION_HEADER } from './topology.js';
 
 /**
@@ -51,8 +51,15 @@ export const MessageType = {
   Hello: 'hello',
 } as const;
 
+/**
+ * The version in every message's header. It is not the worker threads' `PROTOCOL_VERSION`, because
+ * the bodies here change on their own: version 2 made the task body a bundle of columns (version 1
+ * carried one task). A change to `HostEvent`, which result messages carry, bumps both.
+ */
+export const WIRE_VERSION = 2;
+
 /** Headers every Flotilla message carries. */
-export const versionHeaders = { [VERSION_HEADER]: PROTOCOL_VERSION } as const;
+export const versionHeaders = { [VERSION_HEADER]: WIRE_VERSION } as const;
 
 /** Why a message was refused as poison. */
 export type PoisonReason = 'unknown-protocol-version' | 'too-large' | 'unparseable' | 'not-a-task';
@@ -75,8 +82,8 @@ interface Incoming {
 /** Reads a body of a Flotilla message, checking version, size and encoding before anything else. */
 export function decode(message: Incoming, maxBytes: number): Decoded<unknown> {
   const version = message.headers?.[VERSION_HEADER];
-  if (version !== PROTOCOL_VERSION)
-    return poison('unknown-protocol-version', `expected ${PROTOCOL_VERSION}, got ${String(version)}`);
+  if (version !== WIRE_VERSION)
+    return poison('unknown-protocol-version', `expected ${WIRE_VERSION}, got ${String(version)}`);
   const body = message.body;
   if (!Buffer.isBuffer(body)) return poison('unparseable', 'the body is not a binary Flotilla message');
   if (body.length > maxBytes) return poison('too-large', `${body.length} bytes, limit ${maxBytes}`);

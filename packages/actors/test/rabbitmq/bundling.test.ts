@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ConsumerStatus } from 'rabbitmq-client';
 import { TaskBundler, type OutgoingRun } from '../../src/rabbitmq/task-bundler.js';
 import { DeliveredMessage, TaskGate } from '../../src/rabbitmq/task-gate.js';
-import { decodeTasks } from '../../src/rabbitmq/wire.js';
+import { decodeTasks, versionHeaders } from '../../src/rabbitmq/wire.js';
 
 interface Published {
   agentType: string;
@@ -23,7 +23,7 @@ function bundler(maxTasks: number, maxBytes = 1 << 20) {
     {
       publish: (agentType, priority, bundle, body, expiresInMs) => {
         // What travels is what the agent process reads.
-        const decoded = decodeTasks({ body, headers: { 'x-flotilla-v': 1 } }, maxBytes);
+        const decoded = decodeTasks({ body, headers: versionHeaders }, maxBytes);
         expect(decoded).toEqual({ ok: true, value: bundle });
         published.push({ agentType, priority, runIds: bundle.runIds, expiresInMs, bytes: body.length });
       },

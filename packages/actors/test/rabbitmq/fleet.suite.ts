@@ -7,6 +7,7 @@ import { createFleet, type FleetEvent } from '../../src/index.js';
 import { rabbitmq } from '../../src/rabbitmq/rabbitmq-transport.js';
 import { startAgentProcess } from '../../src/rabbitmq/agent-process.js';
 import { resolveTopology, workQueueName } from '../../src/rabbitmq/topology.js';
+import { versionHeaders } from '../../src/rabbitmq/wire.js';
 import { agentPath } from '../fixtures/agents.js';
 import { completedBy, startAgentChild } from './agent-processes.js';
 import { BROKER_URL, deleteTopology, uniquePrefix } from './broker.js';
@@ -143,7 +144,7 @@ export function fleetOnBroker(): void {
       const publisher = connection.createPublisher({ confirm: true });
       const queue = workQueueName(topology, 'echo');
       await publisher.send(
-        { routingKey: queue, headers: { 'x-flotilla-v': 1 }, correlationId: '1' },
+        { routingKey: queue, headers: versionHeaders, correlationId: '1' },
         Buffer.from('{not v8'),
       );
       await publisher.send(
@@ -160,8 +161,8 @@ export function fleetOnBroker(): void {
       }
       expect(reasons).toHaveLength(3);
       expect(reasons[0]).toMatch(/^unparseable: /);
-      expect(reasons[1]).toBe('unknown-protocol-version: expected 1, got 99');
-      expect(reasons[2]).toBe('unknown-protocol-version: expected 1, got undefined');
+      expect(reasons[1]).toBe('unknown-protocol-version: expected 2, got 99');
+      expect(reasons[2]).toBe('unknown-protocol-version: expected 2, got undefined');
       await publisher.close();
       await connection.close();
       await fleet.close();

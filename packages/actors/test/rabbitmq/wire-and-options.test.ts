@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionOptions, redactText, redactUrl } from '../../src/rabbitmq/connection-options.js';
 import { resolveTopology, workQueueDeclaration } from '../../src/rabbitmq/topology.js';
-import { decode, decodeTasks, encode, runIdsOf } from '../../src/rabbitmq/wire.js';
+import { decode, decodeTasks, encode, runIdsOf, WIRE_VERSION } from '../../src/rabbitmq/wire.js';
 import { CancelledRuns } from '../../src/rabbitmq/cancelled-runs.js';
 import { createFleet } from '../../src/index.js';
 import { rabbitmq } from '../../src/rabbitmq/rabbitmq-transport.js';
@@ -82,7 +82,7 @@ describe('topology', () => {
 });
 
 describe('wire', () => {
-  const headers = { 'x-flotilla-v': 1 };
+  const headers = { 'x-flotilla-v': WIRE_VERSION };
 
   it('round-trips what structured clone carries (dates, maps, typed arrays)', () => {
     const payload = { at: new Date(5), seen: new Map([['a', 1]]), bytes: new Uint8Array([1, 2]) };
@@ -99,7 +99,7 @@ describe('wire', () => {
 
   it('classifies poison: another version, too large, unparseable, not a task', () => {
     const body = encode({ runIds: [1], taskIds: ['t'], attempts: [1], payloads: ['x'.repeat(100)] });
-    expect(decode({ body, headers: { 'x-flotilla-v': 2 } }, 1_000)).toMatchObject({
+    expect(decode({ body, headers: { 'x-flotilla-v': 1 } }, 1_000)).toMatchObject({
       ok: false,
       reason: 'unknown-protocol-version',
     });
