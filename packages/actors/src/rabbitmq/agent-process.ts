@@ -79,6 +79,8 @@ export interface AgentProcess {
   readonly stats: { readonly completed: number; readonly failed: number; readonly poison: number };
   /** Graceful stop: takes nothing new, finishes (and acknowledges) what runs, hands back what waits, then disconnects. */
   drain(): Promise<void>;
+  /** Settles once the process has drained, whether `drain()` was called here or a delegator asked for it. */
+  readonly drained: Promise<void>;
 }
 
 /** A task an agent process received, from its arrival to its confirmed answer. */
@@ -147,6 +149,10 @@ class AgentProcessImpl implements AgentProcess {
   private readonly consumerSettings = new Map<string, { capacity: number; queueLimit: number }>();
   /** Per type: the tasks running and waiting in this process. */
   private readonly gates = new Map<string, TaskGate<ReceivedRun>>();
+  /** Per type: the last pause, resume or resize, so that each starts after the one before has finished. */
+  private readonly typeChanges = new Map<string, Promise<void>>();
+  readonly drained: Promise<void>;
+  private markDrained!: () => void;
 
   constructor(options: AgentProcessOptions) {
     const { url, client } = connectionOptions(options);
@@ -173,6 +179,7 @@ class AgentProcessImpl implements AgentProcess {
       (event) => this.onHostEvent(event),
       (specifier) => import(specifier),
     );
+    this.drained = new Promise((resolve) => (this.markDrained = resolve));
   }
 
   get agentTypes(): readonly string[] {
@@ -213,8 +220,8 @@ class AgentProcessImpl implements AgentProcess {
     await whenReady(control, 'cannot consume the control queue', this.url);
     control.on('error', () => undefined); // from now on, retried by the client
     // Announce on every (re)connection: a delegator waiting for these types counts them as loaded.
-    control.on('ready', () => this.hello());
-    this.hello();
+    control.on('ready', () => void this.hello());
+    void this.hello();
   }
 
   async drain(): Promise<void> {
@@ -226,8 +233,10 @@ class AgentProcessImpl implements AgentProcess {
     await Promise.all(closed);
     await this.control?.close();
     this.flush();
+    await this.hello(true);
     await this.publisher.close();
     await this.connection.close();
+    this.markDrained();
   }
 
   /** After a failed start: closes everything without waiting (a connection that never opened never closes). */
@@ -345,9 +354,41 @@ class AgentProcessImpl implements AgentProcess {
           this.host.handle({ kind: 'cancel', runId: localId, reason: control.reason });
     } else if (control.kind === 'load') {
       void this.loadOnRequest(control);
+    } else if (control.kind === 'announce') {
+      void this.hello();
+    } else if (control.kind === 'drain') {
+      void this.drain();
+    } else if (control.kind === 'capacity') {
+      this.changeType(control.agentType, () => this.resize(control.agentType, control.capacity));
     } else {
-      void this.setPaused(control.agentType, control.kind === 'pause');
+      this.changeType(control.agentType, () => this.setPaused(control.agentType, control.kind === 'pause'));
     }
+  }
+
+  /**
+   * Runs `change` once the type's previous pause, resume or resize has finished: each closes or opens
+   * the type's consumer, and two interleaved would leave the wrong one open.
+   */
+  private changeType(agentType: string, change: () => Promise<void>): void {
+    const previous = this.typeChanges.get(agentType) ?? Promise.resolve();
+    const next = previous.then(change).catch(() => undefined);
+    this.typeChanges.set(agentType, next);
+  }
+
+  /**
+   * A delegator set the type's capacity. The consumer is opened again with the new prefetch (capacity
+   * plus queue limit), as a resume would: what has not started goes back to the queue meanwhile.
+   */
+  private async resize(agentType: string, capacity: number): Promise<void> {
+    const settings = this.consumerSettings.get(agentType);
+    if (settings === undefined || this.draining) return;
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 65_535) return; // not from a delegator of ours
+    if (capacity === settings.capacity) return;
+    this.consumerSettings.set(agentType, { ...settings, capacity });
+    this.gates.get(agentType)?.resize(capacity);
+    if (this.paused.has(agentType)) return; // resume opens it with the new settings
+    await this.setPaused(agentType, true);
+    await this.setPaused(agentType, false);
   }
 
   /**
@@ -391,13 +432,14 @@ class AgentProcessImpl implements AgentProcess {
     }
   }
 
-  private hello(): void {
+  private hello(leaving = false): Promise<void> {
     const hello: HelloBody = {
       hostId: this.hostId,
-      agentTypes: this.agentTypes,
+      agentTypes: leaving ? [] : this.agentTypes,
       loadsModules: this.loadsModules,
+      ...(leaving ? { leaving } : {}),
     };
-    this.publisher
+    return this.publisher
       .send(
         {
           exchange: this.topology.controlExchange,
@@ -408,7 +450,10 @@ class AgentProcessImpl implements AgentProcess {
         },
         encode(hello),
       )
-      .catch(() => undefined);
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   /** Adds an event to this turn's batch for its delegator; `run` is acknowledged once the batch is confirmed. */

@@ -1,4 +1,10 @@
-export { rabbitmq, RabbitErrorCode, type RabbitTransportOptions } from './rabbitmq-transport.js';
+export {
+  rabbitmq,
+  RabbitErrorCode,
+  type AnnouncedAgentProcess,
+  type RabbitTransport,
+  type RabbitTransportOptions,
+} from './rabbitmq-transport.js';
 export {
   startAgentProcess,
   type AgentProcess,

@@ -6,7 +6,7 @@ import {
   type Publisher,
   type ReturnedMessage,
 } from 'rabbitmq-client';
-import { checkInteger, FlotillaError, type SerializedError } from '@flotilla/core';
+import { checkInteger, checkName, ConfigError, FlotillaError, type SerializedError } from '@flotilla/core';
 import { HostErrorCode } from '../host/agent-host.js';
 import type { HostCommand, HostEvent } from '../protocol/messages.js';
 import type { Transport, TransportHandlers } from '../transport/transport.js';
@@ -60,12 +60,47 @@ export interface RabbitTransportOptions extends BrokerOptions, TopologyOptions {
   readonly connectTimeoutMs?: number;
   /**
    * Most tasks of one type and priority dispatched in the same turn that travel in one message. Default
-   * 1. The broker's cost is per message, so more raises short tasks' throughput; but the broker balances
+   * 4. The broker's cost is per message, so more raises short tasks' throughput; but the broker balances
    * messages, and an agent process prefetches `capacity + queueLimit` messages, so it may then hold up to
    * that many times this many tasks while another process idles. Raise it for many short tasks; keep
    * it at 1 for long ones spread over several agent processes. Tasks with a TTL always travel alone.
    */
   readonly maxTasksPerMessage?: number;
+}
+
+/** An agent process as it last announced itself to this delegator. */
+export interface AnnouncedAgentProcess {
+  readonly hostId: string;
+  readonly agentTypes: readonly string[];
+}
+
+/**
+ * The RabbitMQ transport, with the controls only agent processes have. The fleet's own `pause`/`resume`
+ * already reach every agent process; these reach the processes themselves, which the fleet's `drain` and
+ * `scale` (about the delegator's agents) do not.
+ */
+export interface RabbitTransport extends Transport {
+  /**
+   * Agent processes that announced themselves since this delegator connected and have not drained. One
+   * that crashed stays listed: the broker tells nobody.
+   */
+  agentProcesses(): readonly AnnouncedAgentProcess[];
+  /**
+   * Asks agent process `hostId` to drain, as SIGTERM would: it takes nothing new, finishes what runs,
+   * hands back what waits and disconnects (`flotilla agent` then exits). Settles once the broker has
+   * the request.
+   */
+  drainAgentProcess(hostId: string): Promise<void>;
+  /**
+   * Sets how many tasks of `agentType` the agent processes (all, or `hostId`) run at once, and so their
+   * prefetch (capacity plus queue limit). Tasks that have not started go back to the queue meanwhile.
+   * Settles once the broker has the request.
+   */
+  setAgentCapacity(
+    agentType: string,
+    capacity: number,
+    options?: { readonly hostId?: string },
+  ): Promise<void>;
 }
 
 /** The run command with what the broker needs to know of its task (see `Transport.wantsTaskMetadata`). */
@@ -92,11 +127,11 @@ type RunCommand = Extract<HostCommand, { kind: 'run' }>;
  * await fleet.ready(); // once an agent process serves every type
  * ```
  */
-export function rabbitmq(options: RabbitTransportOptions = {}): Transport {
-  return new RabbitTransport(options);
+export function rabbitmq(options: RabbitTransportOptions = {}): RabbitTransport {
+  return new RabbitTransportImpl(options);
 }
 
-class RabbitTransport implements Transport {
+class RabbitTransportImpl implements RabbitTransport {
   readonly name = 'rabbitmq';
   readonly hostCount = 1;
   readonly wantsTaskMetadata = true;
@@ -118,6 +153,7 @@ class RabbitTransport implements Transport {
   private readonly loads = new Map<string, string>();
   private readonly declared = new Set<string>();
   private readonly bundler: TaskBundler;
+  private readonly announced = new Map<string, AnnouncedAgentProcess>();
 
   constructor(options: RabbitTransportOptions) {
     const { url, client } = connectionOptions(options);
@@ -199,6 +235,8 @@ class RabbitTransport implements Transport {
     this.consumer = consumer;
     await whenReady(consumer, 'cannot consume the results queue', this.url);
     consumer.on('error', () => undefined); // from now on, retried by the client
+    // Processes that started before this delegator announced themselves to nobody yet.
+    this.publishControl('all', { kind: 'announce' });
   }
 
   send(_host: number, command: HostCommand): void {
@@ -236,6 +274,25 @@ class RabbitTransport implements Transport {
   /** Pauses or resumes the type on every agent process: tasks wait in the broker meanwhile. */
   control(message: { readonly kind: 'pause' | 'resume'; readonly agentType: string }): void {
     if (!this.closed) this.publishControl('all', { kind: message.kind, agentType: message.agentType });
+  }
+
+  agentProcesses(): readonly AnnouncedAgentProcess[] {
+    return [...this.announced.values()];
+  }
+
+  drainAgentProcess(hostId: string): Promise<void> {
+    return this.sendControl(`host.${this.announcedHost(hostId)}`, { kind: 'drain' });
+  }
+
+  setAgentCapacity(
+    agentType: string,
+    capacity: number,
+    options: { readonly hostId?: string } = {},
+  ): Promise<void> {
+    checkName('agentType', agentType);
+    checkInteger('capacity', capacity, 1, 65_535);
+    const to = options.hostId === undefined ? 'all' : `host.${this.announcedHost(options.hostId)}`;
+    return this.sendControl(to, { kind: 'capacity', agentType, capacity });
   }
 
   /** Agent processes are not the delegator's to restart: the broker redelivers what a dead one held. */
@@ -324,6 +381,39 @@ class RabbitTransport implements Transport {
       });
   }
 
+  private announcedHost(hostId: string): string {
+    if (!this.announced.has(hostId))
+      throw new ConfigError(
+        'hostId',
+        'name an agent process that announced itself to this delegator',
+        hostId,
+      );
+    return hostId;
+  }
+
+  /** A control message the caller waits for: it fails if the broker does not confirm it. */
+  private async sendControl(routingKey: string, message: ControlMessage): Promise<void> {
+    if (this.closed || this.publisher === undefined)
+      throw new FlotillaError(RabbitErrorCode.BrokerUnavailable, 'the transport is not started, or closed');
+    try {
+      await this.publisher.send(
+        {
+          exchange: this.topology.controlExchange,
+          routingKey,
+          contentType: CONTENT_TYPE,
+          type: MessageType.Control,
+          headers: versionHeaders,
+        },
+        encode(message),
+      );
+    } catch (error) {
+      throw new FlotillaError(
+        RabbitErrorCode.BrokerUnavailable,
+        redactText(`cannot send ${message.kind} to the agent processes: ${String(error)}`, this.url),
+      );
+    }
+  }
+
   private publishControl(routingKey: string, message: ControlMessage): void {
     this.publisher
       ?.send(
@@ -351,6 +441,9 @@ class RabbitTransport implements Transport {
       }
     } else if (message.type === MessageType.Hello) {
       const hello = decoded.value as HelloBody;
+      if (typeof hello.hostId !== 'string' || !Array.isArray(hello.agentTypes)) return;
+      if (hello.leaving === true) this.announced.delete(hello.hostId);
+      else this.announced.set(hello.hostId, { hostId: hello.hostId, agentTypes: hello.agentTypes });
       for (const agentType of hello.agentTypes)
         if (this.pendingLoads.has(agentType)) this.answerLoad({ kind: 'loaded', agentType });
       if (hello.loadsModules) {

@@ -55,7 +55,7 @@ export class TaskGate<T extends GatedTask> {
   private closing = false;
 
   constructor(
-    private readonly capacity: number,
+    private capacity: number,
     /** Starts `task`; the process calls {@link done} when it ends. */
     private readonly start: (task: T) => void,
   ) {}
@@ -84,6 +84,7 @@ export class TaskGate<T extends GatedTask> {
   /** A task started by this gate ended: its slot goes to the next one waiting. */
   done(): void {
     this.running--;
+    if (this.running >= this.capacity) return; // shrunk by resize while these ran
     const next = this.takeWaiting();
     if (next !== undefined) this.begin(next);
   }
@@ -104,6 +105,19 @@ export class TaskGate<T extends GatedTask> {
   /** Takes tasks again (resume after a pause). */
   reopen(): void {
     this.closing = false;
+  }
+
+  /**
+   * Runs up to `capacity` at once from now on. Growing starts waiting tasks at once; shrinking stops
+   * nothing that runs, the running count just has to fall below the new bound before the next start.
+   */
+  resize(capacity: number): void {
+    this.capacity = capacity;
+    while (this.running < this.capacity) {
+      const next = this.takeWaiting();
+      if (next === undefined) break;
+      this.begin(next);
+    }
   }
 
   private begin(task: T): void {

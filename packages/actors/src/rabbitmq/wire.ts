@@ -28,6 +28,12 @@ export type ControlMessage =
   | { readonly kind: 'load'; readonly agentType: string; readonly module: string; readonly replyTo: string }
   /** Every agent process stops (`pause`) or restarts (`resume`) consuming the type's work queue. */
   | { readonly kind: 'pause' | 'resume'; readonly agentType: string }
+  /** Every agent process announces itself again (a `hello`): a delegator that just started asks. */
+  | { readonly kind: 'announce' }
+  /** To `host.<id>`: that agent process drains (as on SIGTERM) and disconnects. */
+  | { readonly kind: 'drain' }
+  /** To `all` or `host.<id>`: run up to `capacity` tasks of the type at once from now on. */
+  | { readonly kind: 'capacity'; readonly agentType: string; readonly capacity: number }
   | {
       readonly kind: 'cancel';
       readonly replyTo: string;
@@ -35,12 +41,14 @@ export type ControlMessage =
       readonly reason: 'timeout' | 'cancelled' | 'shutdown';
     };
 
-/** Agent process → delegators: "I serve these types" (on start and on every reconnect). */
+/** Agent process → delegators: "I serve these types" (on start and on every reconnect), or "I am leaving". */
 export interface HelloBody {
   readonly hostId: string;
   readonly agentTypes: readonly string[];
   /** Loads modules a delegator asks for (`load`), besides the types it was started with. */
   readonly loadsModules: boolean;
+  /** Sent once as it drains: it takes nothing more. */
+  readonly leaving?: boolean;
 }
 
 /** Message `type` property of each kind of body. */

@@ -189,6 +189,49 @@ describe('TaskGate and DeliveredMessage', () => {
     );
   });
 
+  it('after a resize, starts a task only below the new capacity, and still starts every task in order', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.oneof(fc.nat(), fc.record({ resize: fc.integer({ min: 1, max: 6 }) })), {
+          maxLength: 200,
+        }),
+        (initialCapacity, messageSizes, steps) => {
+          let capacity = initialCapacity;
+          const running: number[] = [];
+          const started: number[] = [];
+          const gate = new TaskGate<Task>(capacity, (task) => {
+            expect(running.length).toBeLessThan(capacity); // a slot was free under the bound of the moment
+            running.push(task.id);
+            started.push(task.id);
+          });
+          let next = 0;
+          for (const size of messageSizes) {
+            const message = new DeliveredMessage(size, () => undefined);
+            gate.offer(Array.from({ length: size }, () => ({ id: next++, message })));
+          }
+          const finish = (index: number) => {
+            running.splice(index, 1);
+            gate.done();
+          };
+          for (const step of steps) {
+            if (typeof step === 'number') {
+              if (running.length > 0) finish(step % running.length);
+            } else {
+              capacity = step.resize;
+              gate.resize(capacity);
+              expect(gate.runningCount === running.length).toBe(true);
+            }
+          }
+          while (running.length > 0) finish(0);
+          expect(started).toEqual(Array.from({ length: next }, (_, i) => i));
+          expect(gate.waitingCount).toBe(0);
+        },
+      ),
+    );
+  });
+
   it('on close, hands back messages none of whose tasks started, and runs the rest of a started one', () => {
     const statuses = new Map<string, ConsumerStatus>();
     const message = (name: string, size: number) =>

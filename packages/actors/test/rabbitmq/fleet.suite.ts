@@ -90,6 +90,64 @@ export function fleetOnBroker(): void {
       await second.drain();
     });
 
+    it('drains one agent process and sets the capacity of another over the control exchange', async () => {
+      const prefix = fresh();
+      const broker = rabbitmq({ url: BROKER_URL, prefix });
+      const fleet = createFleet({ transport: broker, agents: [{ type: 'sleep', capacity: 1_000 }] });
+      const running = { a: 0, b: 0 };
+      const peak = { a: 0, b: 0 };
+      const sleeper = (host: 'a' | 'b') => async (payload: unknown) => {
+        peak[host] = Math.max(peak[host], ++running[host]);
+        await new Promise((r) => setTimeout(r, (payload as { ms: number }).ms));
+        running[host]--;
+        return 'slept';
+      };
+      const start = (host: 'a' | 'b') =>
+        startAgentProcess({
+          url: BROKER_URL,
+          prefix,
+          hostId: host,
+          agents: [{ type: 'sleep', handler: sleeper(host) }],
+        });
+      const [a, b] = [await start('a'), await start('b')];
+      await fleet.ready();
+      const announced = () =>
+        broker
+          .agentProcesses()
+          .map((p) => p.hostId)
+          .sort();
+      await until(() => announced().length === 2);
+      expect(broker.agentProcesses()).toEqual(
+        expect.arrayContaining([
+          { hostId: 'a', agentTypes: ['sleep'] },
+          { hostId: 'b', agentTypes: ['sleep'] },
+        ]),
+      );
+      expect(() => broker.drainAgentProcess('c')).toThrow(
+        /^hostId must name an agent process that announced itself to this delegator, got "c"$/,
+      );
+      expect(() => broker.setAgentCapacity('sleep', 0)).toThrow(/^capacity must be/);
+
+      await broker.setAgentCapacity('sleep', 3, { hostId: 'b' });
+      await new Promise((r) => setTimeout(r, 300)); // b reopens its consumer with the new prefetch
+      const batch = (n: number) =>
+        Promise.all(
+          Array.from({ length: n }, () => fleet.submit({ type: 'sleep', payload: { ms: 30 } }).result),
+        );
+      expect(await batch(40)).toEqual(Array.from({ length: 40 }, () => 'slept'));
+      expect(peak).toEqual({ a: 1, b: 3 });
+
+      await broker.drainAgentProcess('a');
+      await a.drained; // as SIGTERM would: finished, handed back, disconnected
+      await until(() => announced().join() === 'b');
+      const finishedByA = a.stats.completed;
+      expect(await batch(20)).toEqual(Array.from({ length: 20 }, () => 'slept'));
+      expect(a.stats.completed).toBe(finishedByA);
+      expect(a.stats.completed + b.stats.completed).toBe(60);
+      await fleet.close();
+      await b.drain();
+    });
+
     it('expires a task whose TTL runs out in the broker queue, and refuses past the queue bound as backpressure', async () => {
       const prefix = fresh();
       const fleet = createFleet({
@@ -272,4 +330,11 @@ export function fleetOnBroker(): void {
       await agent.stop();
     });
   });
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > timeoutMs) throw new Error(`not true within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -11,6 +11,7 @@ interface AgentFlags {
   prefix?: string;
   queueType?: 'classic' | 'quorum';
   maxQueueLength?: number;
+  hostId?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -25,8 +26,9 @@ const intArg =
 
 /**
  * `flotilla agent`: an agent host process serving one or more types from the broker. Each `--module`
- * pairs with the `--type` at the same position. SIGTERM (or SIGINT) drains it: in-flight tasks finish and
- * are acknowledged, nothing new is taken, then it exits.
+ * pairs with the `--type` at the same position. SIGTERM (or SIGINT), or a delegator's
+ * `drainAgentProcess(hostId)`, drains it: in-flight tasks finish and are acknowledged, nothing new is
+ * taken, then it exits.
  */
 export function agentCommand(program: Command): void {
   program
@@ -53,6 +55,7 @@ export function agentCommand(program: Command): void {
       0,
     )
     .option('--prefix <name>', 'prefix of every exchange and queue (default flotilla)')
+    .option('--host-id <id>', "this process's id, which delegators name to drain it (default: random)")
     .option('--queue-type <type>', 'classic (priorities) or quorum (replicated, delivery limit)')
     .option(
       '--max-queue-length <n>',
@@ -80,20 +83,22 @@ export function agentCommand(program: Command): void {
         ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
         ...(flags.queueType === undefined ? {} : { queueType: flags.queueType }),
         ...(flags.maxQueueLength === undefined ? {} : { maxQueueLength: flags.maxQueueLength }),
+        ...(flags.hostId === undefined ? {} : { hostId: flags.hostId }),
       });
       const where = redactUrl(flags.broker ?? process.env.FLOTILLA_BROKER_URL ?? 'amqp://127.0.0.1:5672');
       const serving =
         agent.agentTypes.length === 0 ? 'the types delegators ask for' : agent.agentTypes.join(', ');
       process.stderr.write(`flotilla agent ${agent.hostId}: serving ${serving} from ${where}\n`);
+      void agent.drained.then(() => {
+        const { completed, failed, poison } = agent.stats;
+        process.stderr.write(
+          `flotilla agent ${agent.hostId}: drained (${completed} completed, ${failed} failed, ${poison} poison)\n`,
+        );
+        process.exit(0);
+      });
       const stop = (signal: string): void => {
         process.stderr.write(`flotilla agent ${agent.hostId}: ${signal}, draining\n`);
-        void agent.drain().then(() => {
-          const { completed, failed, poison } = agent.stats;
-          process.stderr.write(
-            `flotilla agent ${agent.hostId}: drained (${completed} completed, ${failed} failed, ${poison} poison)\n`,
-          );
-          process.exit(0);
-        });
+        void agent.drain();
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
