@@ -16,6 +16,7 @@ import { connectionOptions, redactText, whenReady, type BrokerOptions } from './
 import {
   deadLetterDeclarations,
   exchangeDeclarations,
+  MAX_PRIORITY,
   REASON_HEADER,
   resolveTopology,
   workQueueDeclaration,
@@ -92,6 +93,8 @@ interface ReceivedRun {
   readonly payload: unknown;
   readonly agentType: string;
   readonly message: DeliveredMessage;
+  /** The connection it was delivered on (see `connections`). */
+  readonly connection: number;
 }
 
 /**
@@ -153,6 +156,8 @@ class AgentProcessImpl implements AgentProcess {
   private readonly typeChanges = new Map<string, Promise<void>>();
   readonly drained: Promise<void>;
   private markDrained!: () => void;
+  /** Counts connection losses and reconnects: a message delivered on an earlier one cannot be acknowledged. */
+  private connections = 0;
 
   constructor(options: AgentProcessOptions) {
     const { url, client } = connectionOptions(options);
@@ -165,7 +170,10 @@ class AgentProcessImpl implements AgentProcess {
     this.maxMessageBytes = checkInteger('maxMessageBytes', options.maxMessageBytes ?? 16 * 1024 * 1024, 1);
     this.connectTimeoutMs = checkInteger('connectTimeoutMs', options.connectTimeoutMs ?? 10_000, 1);
     this.connection = new Connection({ ...client, connectionName: `flotilla agent ${this.hostId}` });
-    this.connection.on('error', () => undefined); // the client reconnects with backoff
+    // The client reconnects with backoff. Either event means the channels, and so every delivery not yet
+    // acknowledged, are gone: the broker redelivers those messages, so their tasks must not start here.
+    this.connection.on('error', () => this.forgetDeliveries());
+    this.connection.on('connection', () => this.forgetDeliveries());
     const deadLetters = deadLetterDeclarations(this.topology);
     // Lazy: its channel opens (and declares) at the first publish, and again after every reconnect.
     this.publisher = this.connection.createPublisher({
@@ -251,7 +259,8 @@ class AgentProcessImpl implements AgentProcess {
   private async consume(agentType: string, capacity: number, queueLimit: number): Promise<void> {
     this.consumerSettings.set(agentType, { capacity, queueLimit });
     const gate = this.gates.get(agentType);
-    if (gate === undefined) this.gates.set(agentType, new TaskGate(capacity, (run) => this.startRun(run)));
+    if (gate === undefined)
+      this.gates.set(agentType, new TaskGate(capacity, (run) => this.startRun(run), MAX_PRIORITY));
     else gate.reopen();
     const declaration = workQueueDeclaration(this.topology, agentType);
     const consumer = this.connection.createConsumer(
@@ -298,21 +307,31 @@ class AgentProcessImpl implements AgentProcess {
           payload: payloads[i],
           agentType,
           message: delivered,
+          connection: this.connections,
         });
       }
-      (this.gates.get(agentType) as TaskGate<ReceivedRun>).offer(runs);
+      (this.gates.get(agentType) as TaskGate<ReceivedRun>).offer(runs, message.priority ?? 0);
     });
+  }
+
+  /**
+   * The connection dropped or came back: every message delivered before is on a closed channel. Its tasks
+   * that have not started are dropped (the broker redelivers the message), and the message ends at once,
+   * because the client waits for every handler before it consumes again on the new channel.
+   */
+  private forgetDeliveries(): void {
+    const before = this.connections++;
+    for (const gate of this.gates.values())
+      for (const run of gate.withdraw((waiting) => waiting.connection <= before)) run.message.handBack();
+    // Those running finish and answer their delegators; their message need not wait for them.
+    for (const run of this.pending.values()) if (run.connection <= before) run.message.handBack();
   }
 
   /** The gate gave `run` a slot. */
   private startRun(run: ReceivedRun): void {
     if (this.cancelled.has(run.replyTo, run.runId)) {
-      // Cancelled (or timed out) while it waited: answer so the delegator frees the slot, but do not run it.
-      this.queueEvent(run, {
-        kind: 'failed',
-        runId: run.runId,
-        error: abortedError('cancelled before it started'),
-      });
+      // Cancelled (or timed out) before it arrived: answer so the delegator frees the slot, but do not run it.
+      this.answerNotStarted(run);
       queueMicrotask(() => this.gates.get(run.agentType)?.done());
       return;
     }
@@ -325,6 +344,16 @@ class AgentProcessImpl implements AgentProcess {
       agentType: run.agentType,
       payload: run.payload,
       attempt: run.attempt,
+    });
+  }
+
+  /** A cancelled task that never started: its answer lets the delegator free the slot it holds. */
+  private answerNotStarted(run: ReceivedRun): void {
+    this.stats.failed++;
+    this.queueEvent(run, {
+      kind: 'failed',
+      runId: run.runId,
+      error: abortedError('cancelled before it started'),
     });
   }
 
@@ -352,6 +381,13 @@ class AgentProcessImpl implements AgentProcess {
       for (const [localId, run] of this.pending)
         if (run.replyTo === control.replyTo && run.runId === control.runId)
           this.host.handle({ kind: 'cancel', runId: localId, reason: control.reason });
+      // Waiting behind its siblings: answer now, so the delegator frees its slot without waiting for one here.
+      for (const gate of this.gates.values()) {
+        const waiting = gate.withdraw(
+          (run) => run.replyTo === control.replyTo && run.runId === control.runId,
+        );
+        for (const run of waiting) this.answerNotStarted(run);
+      }
     } else if (control.kind === 'load') {
       void this.loadOnRequest(control);
     } else if (control.kind === 'announce') {

@@ -354,7 +354,13 @@ class RabbitTransportImpl implements RabbitTransport {
     expiresInMs: number | undefined,
   ): void {
     if (this.closed) return;
-    (this.publisher as Publisher)
+    if (this.publisher === undefined) {
+      // Sent before start() connected: fail each run here rather than throw inside the bundler's flush.
+      for (const runId of bundle.runIds)
+        this.runFailed(runId, RabbitErrorCode.BrokerUnavailable, 'the transport is not started');
+      return;
+    }
+    this.publisher
       .send(
         {
           exchange: this.topology.tasksExchange,
@@ -459,14 +465,14 @@ class RabbitTransportImpl implements RabbitTransport {
     const headers = message.headers ?? {};
     const own = headers[REASON_HEADER];
     const reason = typeof own === 'string' ? own : String(headers['x-first-death-reason'] ?? 'unknown');
-    for (const runId of runIdsOf(message, this.maxMessageBytes)) {
+    for (const runId of runIdsOf(message, Number.MAX_SAFE_INTEGER)) {
       if (reason === 'expired') this.ended(runId, 'expired', 'ttl');
       else this.runFailed(runId, RabbitErrorCode.DeadLettered, `dead-lettered by the broker: ${reason}`);
     }
   }
 
   private onReturned(returned: ReturnedMessage): void {
-    for (const runId of runIdsOf(returned, this.maxMessageBytes))
+    for (const runId of runIdsOf(returned, Number.MAX_SAFE_INTEGER))
       this.runFailed(
         runId,
         HostErrorCode.UnknownType,

@@ -39,8 +39,9 @@ interface Group {
 /**
  * Gathers the runs dispatched in one turn of the event loop into task messages: runs of the same type and
  * priority share a message, up to `maxTasksPerMessage` runs and `maxMessageBytes` bytes. A run with a TTL
- * travels alone, because expiry is per message. With `maxTasksPerMessage` 1 every run is published at once,
- * as its own message.
+ * travels alone, because expiry is per message; so does a retry, so that a task that fails (or kills its
+ * agent process) does not take a new set of siblings down with it each time. With `maxTasksPerMessage` 1
+ * every run is published at once, as its own message.
  *
  * Why bundle at all: the broker's cost is per message (about 130 µs of broker CPU per publish, delivery
  * and acknowledgement on the 2-core machines here, whatever the size), so a no-op task costs what its
@@ -61,7 +62,7 @@ export class TaskBundler {
 
   add(run: OutgoingRun): void {
     const key = `${run.priority}/${run.agentType}`;
-    if (this.maxTasksPerMessage === 1 || run.expiresInMs !== undefined) {
+    if (this.maxTasksPerMessage === 1 || run.expiresInMs !== undefined || run.attempt > 1) {
       const earlier = this.groups.get(key);
       if (earlier !== undefined) {
         // Runs of one type and priority leave in the order they came.

@@ -81,6 +81,16 @@ describe('TaskBundler', () => {
     ]);
   });
 
+  it('sends a retry alone, so that a task that keeps failing takes no siblings with it', () => {
+    const { subject, published, endTurn } = bundler(10);
+    subject.add(run(1));
+    subject.add(run(2, { attempt: 2 }));
+    subject.add(run(3));
+    subject.add(run(4));
+    endTurn();
+    expect(published.map((p) => p.runIds)).toEqual([[1], [2], [3, 4]]);
+  });
+
   it('splits a message over the size limit, and refuses a run too large on its own', () => {
     const { subject, published, refused, endTurn } = bundler(10, 300);
     for (let i = 1; i <= 4; i++) subject.add(run(i, { payload: 'x'.repeat(100) }));
@@ -230,6 +240,40 @@ describe('TaskGate and DeliveredMessage', () => {
         },
       ),
     );
+  });
+
+  it('starts the highest priority waiting first, in arrival order within a priority', () => {
+    const started: number[] = [];
+    const gate = new TaskGate<Task>(1, (task) => started.push(task.id), 3);
+    const offer = (priority: number, ...ids: number[]) => {
+      const message = new DeliveredMessage(ids.length, () => undefined);
+      gate.offer(
+        ids.map((id) => ({ id, message })),
+        priority,
+      );
+    };
+    offer(0, 1, 2); // 1 starts at once
+    offer(3, 3);
+    offer(0, 4);
+    offer(3, 5);
+    offer(9, 6); // clamped to the highest priority
+    for (let i = 0; i < 5; i++) gate.done();
+    expect(started).toEqual([1, 3, 5, 6, 2, 4]);
+  });
+
+  it('withdraws the waiting tasks asked for, which then never start', () => {
+    const started: number[] = [];
+    const gate = new TaskGate<Task>(1, (task) => started.push(task.id), 3);
+    const message = new DeliveredMessage(4, () => undefined);
+    gate.offer(
+      [1, 2, 3, 4].map((id) => ({ id, message })),
+      1,
+    );
+    expect(gate.withdraw((task) => task.id % 2 === 0).map((task) => task.id)).toEqual([2, 4]);
+    expect(gate.waitingCount).toBe(1);
+    gate.done();
+    gate.done();
+    expect(started).toEqual([1, 3]);
   });
 
   it('on close, hands back messages none of whose tasks started, and runs the rest of a started one', () => {

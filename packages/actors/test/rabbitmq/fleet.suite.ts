@@ -148,6 +148,45 @@ export function fleetOnBroker(): void {
       await b.drain();
     });
 
+    it('answers a cancel for a task waiting behind its siblings at once, without running it', async () => {
+      const prefix = fresh();
+      const fleet = createFleet({
+        transport: rabbitmq({ url: BROKER_URL, prefix }),
+        agents: [{ type: 'sleep', capacity: 10 }],
+      });
+      const ran: number[] = [];
+      let firstDone = false;
+      const agent = await startAgentProcess({
+        url: BROKER_URL,
+        prefix,
+        agents: [
+          {
+            type: 'sleep',
+            capacity: 1,
+            handler: async (payload) => {
+              const { i, ms } = payload as { i: number; ms: number };
+              ran.push(i);
+              await new Promise((r) => setTimeout(r, ms));
+              if (i === 0) firstDone = true;
+              return i;
+            },
+          },
+        ],
+      });
+      await fleet.ready();
+      // One turn, one message of four (the default); capacity 1, so 1–3 wait behind 0.
+      const handles = [600, 1, 1, 1].map((ms, i) => fleet.submit({ type: 'sleep', payload: { i, ms } }));
+      await until(() => ran.length === 1);
+      fleet.cancel(handles[3]!.id);
+      await until(() => agent.stats.failed === 1);
+      expect(firstDone).toBe(false); // answered while task 0 still held the only slot
+      await expect(handles[3]!.result).rejects.toThrow(/cancel/i);
+      expect(await Promise.all(handles.slice(0, 3).map((h) => h.result))).toEqual([0, 1, 2]);
+      expect(ran).toEqual([0, 1, 2]); // task 3 never ran
+      await fleet.close();
+      await agent.drain();
+    });
+
     it('expires a task whose TTL runs out in the broker queue, and refuses past the queue bound as backpressure', async () => {
       const prefix = fresh();
       const fleet = createFleet({
