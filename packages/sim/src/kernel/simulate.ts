@@ -263,8 +263,10 @@ export function simulate(config: SimConfig): SimReport {
 
   const settled = (record: SimTask, outcome: TaskOutcome): void => {
     const nowMs = clock.now();
+    let code: number;
     switch (outcome.kind) {
       case 'completed': {
+        code = OUTCOME_CODE.completed;
         counts.completed++;
         if (record.counted) {
           if (admitting) completedInWindow++;
@@ -277,22 +279,27 @@ export function simulate(config: SimConfig): SimReport {
         break;
       }
       case 'expired':
+        code = OUTCOME_CODE['expired'];
         counts.expired++;
         break;
       case 'rejected':
+        code = OUTCOME_CODE['rejected'];
         counts.rejected++;
         break;
       case 'failed':
+        code = OUTCOME_CODE['failed'];
         counts.failed++;
         break;
       case 'dead-lettered':
+        code = OUTCOME_CODE['dead-lettered'];
         counts.deadLettered++;
         break;
       case 'cancelled':
+        code = OUTCOME_CODE['cancelled'];
         counts.cancelled++;
         break;
     }
-    hash.add(nowMs, OUTCOME_CODE[outcome.kind], record.index, record.agent?.slot ?? -1);
+    hash.add(nowMs, code, record.index, record.agent?.slot ?? -1);
     perTask?.push({
       index: record.index,
       priority: record.task.priority,
@@ -314,6 +321,8 @@ export function simulate(config: SimConfig): SimReport {
   // The stop condition as two bounds, one of them infinite, read per submission without `in` tests.
   const stopTasks = 'tasks' in config.stop ? config.stop.tasks : Number.POSITIVE_INFINITY;
   const stopTimeMs = 'timeMs' in config.stop ? config.stop.timeMs : Number.POSITIVE_INFINITY;
+  let lastType: string | undefined;
+  let lastPool: (typeof pools)[number] | undefined;
   const context: WorkloadContext = {
     now: () => clock.now(),
     at: (atMs, callback) => {
@@ -322,9 +331,12 @@ export function simulate(config: SimConfig): SimReport {
     active: () => admitting,
     submit: (arrival, onDone) => {
       if (!admitting) return;
-      const pool = delegation.poolOf(arrival.type);
+      // Most runs have one type: the last lookup answers again without hashing the name.
+      const pool = arrival.type === lastType ? lastPool : delegation.poolOf(arrival.type);
       if (pool === undefined)
         throw new RangeError(`workload submits type "${arrival.type}", which no agent serves`);
+      lastType = arrival.type;
+      lastPool = pool;
       const nowMs = clock.now();
       const index = nextTask++;
       if (!counting && config.warmup !== undefined) {
