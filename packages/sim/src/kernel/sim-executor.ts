@@ -242,7 +242,10 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
   }
 
   private drawError(agent: SimAgent, atMs: number): ErrorFault | undefined {
-    for (const fault of this.errorFaults) {
+    // Indexed loops: these run on every attempt, mostly over no faults, and a for-of allocated an iterator.
+    const faults = this.errorFaults;
+    for (let i = 0; i < faults.length; i++) {
+      const fault = faults[i] as ErrorFault;
       if (fault.target.type !== agent.type || atMs < fault.fromMs || atMs >= fault.toMs) continue;
       if (!selects(fault.target.agents, agent.index)) continue;
       if (this.faultRng.next() < fault.probability) return fault;
@@ -252,7 +255,9 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
 
   private slowdownAt(agent: SimAgent, atMs: number): number {
     let factor = 1;
-    for (const fault of this.slowdowns) {
+    const faults = this.slowdowns;
+    for (let i = 0; i < faults.length; i++) {
+      const fault = faults[i] as SlowdownFault;
       if (fault.target.type !== agent.type || atMs < fault.fromMs || atMs >= fault.toMs) continue;
       if (selects(fault.target.agents, agent.index)) factor *= fault.factor;
     }
