@@ -20,7 +20,8 @@ export class SimAgentRecord implements SimAgent {
   readonly capacity: number;
   hostDown = false;
   epoch = 0;
-  busyAtWarmupMs = 0;
+  /** A double from the start (`-0`, the same 0 in every sum), for the reason `SimTaskRecord.runId` is. */
+  busyAtWarmupMs = -0;
   readonly prefixCache: Map<number, true> | undefined;
   stoppedAtMs: number | undefined = undefined;
 

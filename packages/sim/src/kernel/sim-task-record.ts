@@ -36,7 +36,12 @@ export class SimTaskRecord implements SimTask, Task {
   place: TaskPlace = 'queued';
   queueHandle = -1;
   agent: DelegatedAgent | undefined = undefined;
-  runId = 0;
+  /**
+   * 0 before the first attempt, as a double (`-0`, equal to 0 in every comparison): run ids outgrow the
+   * small-integer range after about 80,000 tasks, and a field that changed representation then deprecated
+   * every record's hidden class and deoptimized the whole per-task path at once.
+   */
+  runId = -0;
   startedAtMs = 0;
   timer: TimerHandle | undefined = undefined;
   probe = false;
