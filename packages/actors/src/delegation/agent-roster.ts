@@ -1,6 +1,12 @@
 import { AgentFlag, ConfigError, type Clock, type SerializedError } from '@flotilla/core';
 import { createActor, type Actor } from 'xstate';
-import { agentFlagsOf, agentMachine, readyAgentSnapshot } from '../machines/agent-machine.js';
+import {
+  agentFlagsOf,
+  agentMachine,
+  readyAgentSnapshot,
+  validateAgentInput,
+  type AgentSnapshot,
+} from '../machines/agent-machine.js';
 import { createRestartIntensity, type RestartIntensity } from '../machines/restart-intensity.js';
 import { toXStateClock } from '../machines/xstate-clock.js';
 import type { AgentPool } from './agent-pool.js';
@@ -40,6 +46,9 @@ export class AgentRoster<R extends DelegatedTask, A extends DelegatedAgent> {
   private readonly autoscalers: Autoscaling[] = [];
   /** Next agent index per type: agents are `<type>-0`, `<type>-1`, … in the order they were added. */
   private readonly nextIndex = new Map<string, number>();
+  /** Agents restored `ready` whose machine nobody has needed yet (see `add`). */
+  private readonly unborn = new Set<string>();
+  private stopped = false;
 
   constructor(
     private readonly delegation: Delegation<R, A>,
@@ -86,22 +95,10 @@ export class AgentRoster<R extends DelegatedTask, A extends DelegatedAgent> {
     pool.table.setFlag(slot, AgentFlag.Down, true);
     const input = { agentId: id, restartBackoffMs: this.restartBackoffMs };
     // An agent whose code is there from the start begins in `ready`: the state `STARTED` would reach at
-    // once, without the two macrosteps (most of the cost of creating a thousand simulated agents).
+    // once, without the two macrosteps.
     const ready = this.input.executor.startsLoaded?.(pool) === true;
-    const actor = createActor(agentMachine, {
-      input, // unread when a snapshot is given
-      ...(ready ? { snapshot: readyAgentSnapshot(input) } : {}),
-      clock: toXStateClock(this.input.clock),
-      id: `agent/${id}`,
-    });
-    const agent = this.input.executor.createAgent(
-      { id, type: spec.type, slot, actor, draining: false, running: 0, local: [], completed: 0, busyMs: 0 },
-      pool,
-    );
-    pool.addAgent(agent);
-    this.agents.set(id, agent);
     let previousFlags = -1;
-    actor.subscribe((snapshot) => {
+    const observe = (snapshot: AgentSnapshot): void => {
       agent.draining = snapshot.value === 'draining';
       const flags = agentFlagsOf(snapshot);
       if (flags !== previousFlags) {
@@ -118,10 +115,69 @@ export class AgentRoster<R extends DelegatedTask, A extends DelegatedAgent> {
         this.agents.delete(id);
         this.input.decision('agent-stopped', `${id} stopped`, { agentId: id, type: spec.type });
       }
-    });
-    // `start` hands subscribers the first snapshot: a `ready` one clears the Down flag and wakes the pool.
+    };
+    const create = (): Actor<typeof agentMachine> =>
+      createActor(agentMachine, {
+        input, // unread when a snapshot is given
+        ...(ready ? { snapshot: readyAgentSnapshot(input) } : {}),
+        clock: toXStateClock(this.input.clock),
+        id: `agent/${id}`,
+      });
+    let actor!: Actor<typeof agentMachine>;
+    let agent: A;
+    if (ready) {
+      // A `ready` machine has no timers and acts only on events, so until one is sent (or its state read)
+      // it is exactly its restored snapshot: the actor is created then. Creating a thousand up front was
+      // most of a simulation's setup, and a fleet that never pauses, drains or loses them needs none.
+      validateAgentInput(input); // as restoring the snapshot would, now
+      this.unborn.add(id);
+      const born = (): Actor<typeof agentMachine> => {
+        if (this.unborn.delete(id)) {
+          actor = create();
+          // Started before subscribing: its first snapshot is the `ready` the flags already show (and an
+          // executor that copies the record reads this before `agent` is assigned).
+          actor.start();
+          actor.subscribe(observe);
+          if (this.stopped) actor.stop();
+        }
+        return actor;
+      };
+      agent = this.input.executor.createAgent(
+        {
+          id,
+          type: spec.type,
+          slot,
+          get actor(): Actor<typeof agentMachine> {
+            return born();
+          },
+          draining: false,
+          running: 0,
+          local: [],
+          completed: 0,
+          busyMs: 0,
+        },
+        pool,
+      );
+      pool.addAgent(agent);
+      this.agents.set(id, agent);
+      // What `start` would have told the subscriber about `ready`: no flag (agentFlagsOf), dispatch to it.
+      previousFlags = 0;
+      for (const flag of [AgentFlag.Paused, AgentFlag.Draining, AgentFlag.Down] as const)
+        pool.table.setFlag(slot, flag, false);
+      this.delegation.wake(pool);
+      return agent;
+    }
+    actor = create();
+    agent = this.input.executor.createAgent(
+      { id, type: spec.type, slot, actor, draining: false, running: 0, local: [], completed: 0, busyMs: 0 },
+      pool,
+    );
+    pool.addAgent(agent);
+    this.agents.set(id, agent);
+    actor.subscribe(observe);
+    // `start` hands subscribers the first snapshot.
     actor.start();
-    if (!ready && this.input.executor.isLoaded(agent)) tell(actor, { type: 'STARTED' });
+    if (this.input.executor.isLoaded(agent)) tell(actor, { type: 'STARTED' });
     return agent;
   }
 
@@ -215,8 +271,10 @@ export class AgentRoster<R extends DelegatedTask, A extends DelegatedAgent> {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const autoscaling of this.autoscalers) autoscaling.stop();
-    for (const agent of this.agents.values()) agent.actor.stop();
+    // A machine not yet created has nothing to stop; should it be read later, it is created stopped.
+    for (const agent of this.agents.values()) if (!this.unborn.has(agent.id)) agent.actor.stop();
   }
 
   private poolOf(type: string): AgentPool<R, A> {

@@ -117,13 +117,19 @@ export class TaskQueue<T> {
     // Validate everything before touching anything: a refused push changes nothing.
     const level = priorityLevel(options.priority);
     const expiresAtMs = options.expiresAtMs ?? Number.POSITIVE_INFINITY;
-    checkNumber('nowMs', options.nowMs);
+    const nowMs = options.nowMs;
+    // One comparison admits each valid field (NaN, infinities and wrong types fail it); the checkers run
+    // only to name the problem. This is every submission's path.
+    if (!(typeof nowMs === 'number' && nowMs - nowMs === 0)) checkNumber('nowMs', nowMs);
     if (Number.isNaN(expiresAtMs)) checkNumber('expiresAtMs', expiresAtMs);
-    const tenant = options.tenant === undefined ? DEFAULT_TENANT : checkName('tenant', options.tenant);
-    const cost = options.cost === undefined ? 1 : checkNumber('cost', options.cost, { min: 0 });
+    const tenant = options.tenant === undefined ? DEFAULT_TENANT : options.tenant;
+    if (!(typeof tenant === 'string' && tenant.length > 0)) checkName('tenant', tenant);
+    const cost = options.cost === undefined ? 1 : options.cost;
+    if (!(typeof cost === 'number' && cost >= 0 && cost < Number.POSITIVE_INFINITY))
+      checkNumber('cost', cost, { min: 0 });
     let shed: T | undefined;
     // Entries already past their expiry must not count against the bound.
-    if (this.count >= this.options.maxDepth) this.expireDue(options.nowMs);
+    if (this.count >= this.options.maxDepth) this.expireDue(nowMs);
     if (this.count >= this.options.maxDepth) {
       const victimLevel = this.lowestNonEmptyLevel();
       if (this.options.overflow === 'reject-new' || level > victimLevel) return NONE;
@@ -143,11 +149,7 @@ export class TaskQueue<T> {
     } else if (this.options.agingMs !== undefined) {
       // Everyone ages at the same rate, so "level minus waited / agingMs" orders exactly like the fixed key
       // "enqueued + level × agingMs": a key set once at push keeps the heap valid forever.
-      (this.orderHeaps[0] as IndexedMinHeap).push(
-        slot,
-        options.nowMs + level * this.options.agingMs,
-        sequence,
-      );
+      (this.orderHeaps[0] as IndexedMinHeap).push(slot, nowMs + level * this.options.agingMs, sequence);
     }
     if (expiresAtMs !== Number.POSITIVE_INFINITY) this.expiryHeap.push(slot, expiresAtMs, sequence);
     this.count++;
@@ -206,7 +208,9 @@ export class TaskQueue<T> {
 
   /** Removes every entry whose expiry is at or before `nowMs`, reporting each to `onExpired`. */
   expireDue(nowMs: number): number {
-    checkNumber('nowMs', nowMs); // NaN compares false with every expiry and would expire them all
+    // NaN compares false with every expiry and would expire them all. The comparison admits every finite
+    // number; the checker only names the problem (twice per dispatch: peek and pop).
+    if (!(typeof nowMs === 'number' && nowMs - nowMs === 0)) checkNumber('nowMs', nowMs);
     let expired = 0;
     for (;;) {
       const slot = this.expiryHeap.peek();

@@ -14,6 +14,7 @@ import type {
   Delegation,
 } from '@flotilla/actors';
 import { selects, type SimFault } from './faults.js';
+import { SimAgentRecord } from './sim-agent.js';
 import type { Arrival } from '../workload/workload.js';
 
 /** Service time on a speed-1 agent: a distribution (ms), or a function of the arrival (size-based). */
@@ -34,6 +35,8 @@ export interface SimTask extends DelegatedTask {
 export interface SimAgent extends DelegatedAgentBase {
   /** 0-based index within its type (faults name agents `<type>-<index>`). */
   readonly index: number;
+  /** Its type's model, held by the agent so an attempt does not look it up by name. */
+  readonly spec: SimAgentSpec;
   readonly speed: number;
   readonly capacity: number;
   /** Its process is down (crashed, not yet back). */
@@ -126,27 +129,7 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
     const spec = this.specs.get(pool.spec.type) as SimAgentSpec;
     const index = this.agentCounts.get(spec.type) ?? 0;
     this.agentCounts.set(spec.type, index + 1);
-    // Every field spelled out (no spread): one hidden class for all agents keeps the per-task path monomorphic.
-    const agent: SimAgent = {
-      id: base.id,
-      type: base.type,
-      slot: base.slot,
-      actor: base.actor,
-      draining: base.draining,
-      running: base.running,
-      local: base.local,
-      completed: base.completed,
-      busyMs: base.busyMs,
-      index,
-      speed: spec.speeds?.[index] ?? 1,
-      capacity: spec.capacity,
-      hostDown: false,
-      epoch: 0,
-      createdAtMs: this.clock.now(),
-      busyAtWarmupMs: 0,
-      stoppedAtMs: undefined,
-      prefixCache: spec.prefixCacheBlocks === undefined ? undefined : new Map(),
-    };
+    const agent = new SimAgentRecord(base, index, spec, this.clock.now());
     this.created.push(agent);
     return agent;
   }
@@ -170,7 +153,7 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
     const nowMs = this.clock.now();
     const toAgentMs = this.transit(agent, nowMs);
     if (toAgentMs < 0) return; // the run message is lost: only the attempt's timeout ends it
-    const spec = this.specs.get(agent.type) as SimAgentSpec;
+    const spec = agent.spec;
     const startMs = nowMs + toAgentMs;
     const error = this.drawError(agent, startMs);
     let workMs = 0;
@@ -259,7 +242,10 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
   }
 
   private drawError(agent: SimAgent, atMs: number): ErrorFault | undefined {
-    for (const fault of this.errorFaults) {
+    // Indexed loops: these run on every attempt, mostly over no faults, and a for-of allocated an iterator.
+    const faults = this.errorFaults;
+    for (let i = 0; i < faults.length; i++) {
+      const fault = faults[i] as ErrorFault;
       if (fault.target.type !== agent.type || atMs < fault.fromMs || atMs >= fault.toMs) continue;
       if (!selects(fault.target.agents, agent.index)) continue;
       if (this.faultRng.next() < fault.probability) return fault;
@@ -269,7 +255,9 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
 
   private slowdownAt(agent: SimAgent, atMs: number): number {
     let factor = 1;
-    for (const fault of this.slowdowns) {
+    const faults = this.slowdowns;
+    for (let i = 0; i < faults.length; i++) {
+      const fault = faults[i] as SlowdownFault;
       if (fault.target.type !== agent.type || atMs < fault.fromMs || atMs >= fault.toMs) continue;
       if (selects(fault.target.agents, agent.index)) factor *= fault.factor;
     }
