@@ -17,7 +17,7 @@ import type { DeadLetter, DeadLetterQueue } from '../delegation/dead-letter.js';
 import { Delegation } from '../delegation/delegation.js';
 import { HandleTable } from '../delegation/handle-table.js';
 import { checkFleetOptions, resolveAgentType, type FleetOptions } from './options.js';
-import { TaskHandleImpl, type TaskHandle } from './task-handle.js';
+import { FleetTask, type TaskControls, type TaskHandle } from './task-handle.js';
 import { collectStats, type FleetStats } from './stats.js';
 import { TransportExecutor, type AgentRecord, type TaskRecord } from './transport-executor.js';
 
@@ -99,7 +99,7 @@ export function createFleet(options: FleetOptions): Fleet {
   const outcomes = new CounterSet<OutcomeKind>(OUTCOME_KINDS);
   /** Live tasks by the number in their id (`task-<n>`): see HandleTable for why not a Map. */
   const records = new HandleTable<TaskRecord>();
-  const idempotent = new Map<string, TaskHandleImpl>();
+  const idempotent = new Map<string, FleetTask>();
   let closing: Promise<void> | undefined;
   let closed = false;
   let drainedResolve: (() => void) | undefined;
@@ -133,17 +133,17 @@ export function createFleet(options: FleetOptions): Fleet {
     redrive: (entry) => redrive(entry),
     hooks: {
       settled: (record, outcome) => {
-        if (!record.handle.settle(outcome)) return;
+        if (!record.settle(outcome)) return;
         records.delete(record.key);
         outcomes.incAt(OUTCOME_INDEX[outcome.kind]);
-        emit({ kind: 'task', taskId: record.task.id, type: record.task.type, outcome });
+        if (listening) emit({ kind: 'task', taskId: record.task.id, type: record.task.type, outcome });
       },
       started: (record, agent) => {
-        if (record.handle.listens('started'))
-          record.handle.emit('started', { attempt: record.task.attempt, agentId: agent.id });
+        if (record.listens('started'))
+          record.emit('started', { attempt: record.task.attempt, agentId: agent.id });
       },
       retrying: (record, attempt, delayMs, error) =>
-        record.handle.emit('retrying', { attempt, delayMs, code: error.code }),
+        record.emit('retrying', { attempt, delayMs, code: error.code }),
       decision,
       idle: () => drainedResolve?.(),
     },
@@ -183,31 +183,18 @@ export function createFleet(options: FleetOptions): Fleet {
       const id = `task-${key}`;
       const task = createTask(spec, { id, nowMs });
       if (moduleTypes.has(task.type)) assertCloneable(task.payload);
-      record = {
-        key,
-        task,
-        handle: new TaskHandleImpl<R>(id, controls) as TaskHandleImpl,
-        pool,
-        requiredMask: 0,
-        place: 'queued',
-        queueHandle: -1,
-        agent: undefined,
-        runId: 0,
-        startedAtMs: 0,
-        timer: undefined,
-        probe: false,
-      };
+      record = new FleetTask(key, task, pool, controls);
     } catch (error) {
       records.release(key); // bad input changes nothing
       throw error;
     }
     records.set(key, record);
-    if (record.task.idempotencyKey !== undefined) remember(record.task.idempotencyKey, record.handle);
+    if (record.task.idempotencyKey !== undefined) remember(record.task.idempotencyKey, record);
     delegation.submit(record);
-    return record.handle as TaskHandle<R>;
+    return record as TaskHandle<R>;
   };
 
-  const remember = (key: string, handle: TaskHandleImpl): void => {
+  const remember = (key: string, handle: FleetTask): void => {
     if (idempotent.size >= IDEMPOTENCY_MEMORY) idempotent.delete(idempotent.keys().next().value as string);
     idempotent.set(key, handle);
   };
@@ -239,7 +226,11 @@ export function createFleet(options: FleetOptions): Fleet {
     return record === undefined ? false : delegation.setPriority(record, priority);
   };
 
-  const controls = { cancel, setPriority };
+  // A handle holds its record already: no lookup by id.
+  const controls: TaskControls = {
+    cancel: (record) => delegation.cancel(record),
+    setPriority: (record, priority) => delegation.setPriority(record, priority),
+  };
 
   const poolOf = (type: string) => {
     const pool = delegation.poolOf(type);

@@ -1,4 +1,6 @@
-import type { Priority, TaskOutcome } from '@flotilla/core';
+import type { Priority, Task, TaskOutcome, TimerHandle } from '@flotilla/core';
+import type { AgentPool, TaskPlace } from '../delegation/agent-pool.js';
+import type { DelegatedAgent, DelegatedTask } from '../delegation/delegated.js';
 import { TaskNotCompletedError } from './task-errors.js';
 
 /** Lifecycle and progress events of one task. */
@@ -37,25 +39,45 @@ export interface TaskHandle<R = unknown> {
 }
 
 /** The fleet-side controls a handle delegates to. */
-export interface HandleControls {
-  cancel(taskId: string): boolean;
-  setPriority(taskId: string, priority: Priority): boolean;
+export interface TaskControls {
+  cancel(task: FleetTask): boolean;
+  setPriority(task: FleetTask, priority: Priority): boolean;
 }
 
-/** @internal The handle implementation; the fleet settles it exactly once. */
-export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
-  private outcomeValue: TaskOutcome<R> | undefined;
-  private resultPromise: Promise<R> | undefined;
-  private outcomePromise: Promise<TaskOutcome<R>> | undefined;
-  private resolveResult: ((value: R) => void) | undefined;
-  private rejectResult: ((error: unknown) => void) | undefined;
-  private resolveOutcome: ((outcome: TaskOutcome<R>) => void) | undefined;
-  private listeners: Map<keyof TaskEventMap, Array<(event: never) => void>> | undefined;
+/**
+ * @internal One submitted task: both the handle `fleet.submit` returns and the record the delegation
+ * moves through queues and attempts. One object rather than two because every task in flight survives
+ * several young-generation collections, and each object it holds is copied each time (GC was a quarter
+ * of the bench's main thread).
+ */
+export class FleetTask<R = unknown> implements TaskHandle<R>, DelegatedTask {
+  requiredMask = 0;
+  place: TaskPlace = 'queued';
+  queueHandle = -1;
+  agent: DelegatedAgent | undefined = undefined;
+  runId = 0;
+  startedAtMs = 0;
+  timer: TimerHandle | undefined = undefined;
+  probe = false;
+  private outcomeValue: TaskOutcome<R> | undefined = undefined;
+  private resultPromise: Promise<R> | undefined = undefined;
+  private outcomePromise: Promise<TaskOutcome<R>> | undefined = undefined;
+  private resolveResult: ((value: R) => void) | undefined = undefined;
+  private rejectResult: ((error: unknown) => void) | undefined = undefined;
+  private resolveOutcome: ((outcome: TaskOutcome<R>) => void) | undefined = undefined;
+  private listeners: Map<keyof TaskEventMap, Array<(event: never) => void>> | undefined = undefined;
 
   constructor(
-    readonly id: string,
-    private readonly controls: HandleControls,
+    /** Its number in the fleet's record table (the `<n>` of its id `task-<n>`). */
+    readonly key: number,
+    readonly task: Task,
+    readonly pool: AgentPool<DelegatedTask, DelegatedAgent>,
+    private readonly controls: TaskControls,
   ) {}
+
+  get id(): string {
+    return this.task.id;
+  }
 
   get settled(): TaskOutcome<R> | undefined {
     return this.outcomeValue;
@@ -94,11 +116,11 @@ export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
   }
 
   cancel(): boolean {
-    return this.controls.cancel(this.id);
+    return this.controls.cancel(this as FleetTask);
   }
 
   setPriority(priority: Priority): boolean {
-    return this.controls.setPriority(this.id, priority);
+    return this.controls.setPriority(this as FleetTask, priority);
   }
 
   /** @internal True if anyone listens for `event`: callers skip building a payload nobody reads. */
@@ -121,6 +143,15 @@ export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
     this.resolveOutcome?.(outcome);
     this.emit('settled', outcome as TaskOutcome);
     return true;
+  }
+
+  /** The handle as it was before it carried the record: its id (the record would drag the pool along). */
+  toJSON(): { id: string } {
+    return { id: this.id };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `TaskHandle { id: '${this.id}', settled: ${this.outcomeValue?.kind ?? 'no'} }`;
   }
 }
 
