@@ -16,6 +16,7 @@ import type { AutoscaleOptions, Autoscaling } from '../delegation/autoscaling.js
 import type { DeadLetter, DeadLetterQueue } from '../delegation/dead-letter.js';
 import { Delegation } from '../delegation/delegation.js';
 import { HandleTable } from '../delegation/handle-table.js';
+import { TASK_ID_PREFIX, taskIdOf } from '../protocol/task-ids.js';
 import { checkFleetOptions, resolveAgentType, type FleetOptions } from './options.js';
 import { FleetTask, type TaskControls, type TaskHandle } from './task-handle.js';
 import { collectStats, type FleetStats } from './stats.js';
@@ -180,8 +181,7 @@ export function createFleet(options: FleetOptions): Fleet {
     const key = records.reserve();
     let record: TaskRecord;
     try {
-      const id = `task-${key}`;
-      const task = createTask(spec, { id, nowMs });
+      const task = createTask(spec, { id: taskIdOf(key), nowMs });
       if (moduleTypes.has(task.type)) assertCloneable(task.payload);
       record = new FleetTask(key, task, pool, controls);
     } catch (error) {
@@ -212,7 +212,8 @@ export function createFleet(options: FleetOptions): Fleet {
   };
 
   const recordOf = (taskId: string): TaskRecord | undefined => {
-    const record = typeof taskId === 'string' ? records.get(Number(taskId.slice(5))) : undefined;
+    const record =
+      typeof taskId === 'string' ? records.get(Number(taskId.slice(TASK_ID_PREFIX.length))) : undefined;
     return record?.task.id === taskId ? record : undefined;
   };
 

@@ -93,7 +93,7 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
   run(record: TaskRecord, agent: AgentRecord, runId: number): void {
     const task = record.task;
     if (agent.transport.wantsTaskMetadata === true) return this.runWithMetadata(record, agent, runId);
-    sendRun(agent.transport, agent.host, runId, task.id, task.type, task.payload, task.attempt);
+    sendRun(agent.transport, agent.host, runId, task.id, record.key, task.type, task.payload, task.attempt);
   }
 
   /** A broker queues the task itself: it needs the priority to order it and the TTL left to expire it. */

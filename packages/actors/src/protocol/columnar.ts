@@ -1,4 +1,5 @@
-import type { HostCommand, HostEvent } from './messages.js';
+import type { HostCommand, HostEvent, WireCommand } from './messages.js';
+import type { WireTaskId } from './task-ids.js';
 
 /**
  * Why columns: structured clone pays per object, so a batch of 8,000 `run` objects costs far more to copy
@@ -6,10 +7,12 @@ import type { HostCommand, HostEvent } from './messages.js';
  * one `run-batch`; results that follow each other become one `done-batch`. Order is kept: only adjacent
  * messages merge, so a `cancel` between two runs stays between them.
  */
-export function packCommands(messages: readonly HostCommand[]): HostCommand[] {
-  const packed: HostCommand[] = [];
+export function packCommands(messages: readonly HostCommand[]): HostCommand[];
+export function packCommands(messages: readonly WireCommand[]): WireCommand[];
+export function packCommands(messages: readonly WireCommand[]): WireCommand[] {
+  const packed: WireCommand[] = [];
   let open:
-    | { agentType: string; runIds: number[]; taskIds: string[]; attempts: number[]; payloads: unknown[] }
+    | { agentType: string; runIds: number[]; taskIds: WireTaskId[]; attempts: number[]; payloads: unknown[] }
     | undefined;
   for (const message of messages) {
     if (message.kind !== 'run') {
@@ -59,7 +62,7 @@ export interface OpenRunBatch {
   readonly kind: 'run-batch';
   readonly agentType: string;
   readonly runIds: number[];
-  readonly taskIds: string[];
+  readonly taskIds: WireTaskId[];
   readonly attempts: number[];
   readonly payloads: unknown[];
 }
@@ -74,7 +77,7 @@ export interface OpenDoneBatch {
 /** A new open `run-batch` holding one run. */
 export function openRunBatch(
   runId: number,
-  taskId: string,
+  taskId: WireTaskId,
   agentType: string,
   payload: unknown,
   attempt: number,
@@ -93,7 +96,7 @@ export function openRunBatch(
 export function appendRun(
   batch: OpenRunBatch,
   runId: number,
-  taskId: string,
+  taskId: WireTaskId,
   payload: unknown,
   attempt: number,
 ): void {
