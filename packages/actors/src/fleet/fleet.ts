@@ -18,7 +18,7 @@ import { Delegation } from '../delegation/delegation.js';
 import { HandleTable } from '../delegation/handle-table.js';
 import { TASK_ID_PREFIX, taskIdOf } from '../protocol/task-ids.js';
 import { checkFleetOptions, resolveAgentType, type FleetOptions } from './options.js';
-import { FleetTask, type TaskControls, type TaskHandle } from './task-handle.js';
+import { FleetTask, setTaskControls, type TaskControls, type TaskHandle } from './task-handle.js';
 import { collectStats, type FleetStats } from './stats.js';
 import { TransportExecutor, type AgentRecord, type TaskRecord } from './transport-executor.js';
 
@@ -182,8 +182,8 @@ export function createFleet(options: FleetOptions): Fleet {
     let record: TaskRecord;
     try {
       const task = createTask(spec, { id: taskIdOf(key), nowMs });
-      if (moduleTypes.has(task.type)) assertCloneable(task.payload);
-      record = new FleetTask(key, task, pool, controls);
+      if (mayNotClone(task.payload) && moduleTypes.has(task.type)) assertCloneable(task.payload);
+      record = new FleetTask(key, task, pool);
     } catch (error) {
       records.release(key); // bad input changes nothing
       throw error;
@@ -227,11 +227,12 @@ export function createFleet(options: FleetOptions): Fleet {
     return record === undefined ? false : delegation.setPriority(record, priority);
   };
 
-  // A handle holds its record already: no lookup by id.
+  // A handle is its record already: no lookup by id.
   const controls: TaskControls = {
     cancel: (record) => delegation.cancel(record),
     setPriority: (record, priority) => delegation.setPriority(record, priority),
   };
+  for (const pool of delegation.pools.values()) setTaskControls(pool, controls);
 
   const poolOf = (type: string) => {
     const pool = delegation.poolOf(type);
@@ -312,9 +313,13 @@ export function createFleet(options: FleetOptions): Fleet {
   return fleet;
 }
 
+/** Primitives always clone: checked before the type's lookup, which most payloads then skip. */
+function mayNotClone(payload: unknown): boolean {
+  return payload !== null && (typeof payload === 'object' || typeof payload === 'function');
+}
+
 /** A payload must survive the trip to a worker thread; refuse it at submit, not later. */
 function assertCloneable(payload: unknown): void {
-  if (payload === null || (typeof payload !== 'object' && typeof payload !== 'function')) return;
   try {
     structuredClone(payload);
   } catch (error) {

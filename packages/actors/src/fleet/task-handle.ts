@@ -44,11 +44,26 @@ export interface TaskControls {
   setPriority(task: FleetTask, priority: Priority): boolean;
 }
 
+/** What few tasks use: kept out of the task itself, which every task in flight carries through GC. */
+interface Extras<R> {
+  outcomePromise?: Promise<TaskOutcome<R>>;
+  resolveOutcome?: (outcome: TaskOutcome<R>) => void;
+  listeners?: Map<keyof TaskEventMap, Array<(event: never) => void>>;
+}
+
+/** Each fleet's controls, by its pools: a handle finds them through its pool (cancel is rare). */
+const controlsOfPool = new WeakMap<object, TaskControls>();
+
+/** @internal Gives the tasks of `pool` their fleet's controls. */
+export function setTaskControls(pool: object, controls: TaskControls): void {
+  controlsOfPool.set(pool, controls);
+}
+
 /**
  * @internal One submitted task: both the handle `fleet.submit` returns and the record the delegation
- * moves through queues and attempts. One object rather than two because every task in flight survives
- * several young-generation collections, and each object it holds is copied each time (GC was a quarter
- * of the bench's main thread).
+ * moves through queues and attempts. One object rather than two, and no field that most tasks leave
+ * empty, because every task in flight survives young-generation collections and each of its bytes is
+ * copied each time (GC was over a third of the bench's main thread).
  */
 export class FleetTask<R = unknown> implements TaskHandle<R>, DelegatedTask {
   requiredMask = 0;
@@ -61,18 +76,15 @@ export class FleetTask<R = unknown> implements TaskHandle<R>, DelegatedTask {
   probe = false;
   private outcomeValue: TaskOutcome<R> | undefined = undefined;
   private resultPromise: Promise<R> | undefined = undefined;
-  private outcomePromise: Promise<TaskOutcome<R>> | undefined = undefined;
   private resolveResult: ((value: R) => void) | undefined = undefined;
   private rejectResult: ((error: unknown) => void) | undefined = undefined;
-  private resolveOutcome: ((outcome: TaskOutcome<R>) => void) | undefined = undefined;
-  private listeners: Map<keyof TaskEventMap, Array<(event: never) => void>> | undefined = undefined;
+  private extras: Extras<R> | undefined = undefined;
 
   constructor(
     /** Its number in the fleet's record table (the `<n>` of its id `task-<n>`). */
     readonly key: number,
     readonly task: Task,
     readonly pool: AgentPool<DelegatedTask, DelegatedAgent>,
-    private readonly controls: TaskControls,
   ) {}
 
   get id(): string {
@@ -98,39 +110,40 @@ export class FleetTask<R = unknown> implements TaskHandle<R>, DelegatedTask {
   }
 
   get outcome(): Promise<TaskOutcome<R>> {
-    this.outcomePromise ??=
+    const extras = (this.extras ??= {});
+    extras.outcomePromise ??=
       this.outcomeValue !== undefined
         ? Promise.resolve(this.outcomeValue)
         : new Promise((resolve) => {
-            this.resolveOutcome = resolve;
+            extras.resolveOutcome = resolve;
           });
-    return this.outcomePromise;
+    return extras.outcomePromise;
   }
 
   on<K extends keyof TaskEventMap>(event: K, listener: Listener<K>): this {
-    this.listeners ??= new Map();
-    const list = this.listeners.get(event) ?? [];
+    const listeners = ((this.extras ??= {}).listeners ??= new Map());
+    const list = listeners.get(event) ?? [];
     list.push(listener as (event: never) => void);
-    this.listeners.set(event, list);
+    listeners.set(event, list);
     return this;
   }
 
   cancel(): boolean {
-    return this.controls.cancel(this as FleetTask);
+    return this.controls().cancel(this as FleetTask);
   }
 
   setPriority(priority: Priority): boolean {
-    return this.controls.setPriority(this as FleetTask, priority);
+    return this.controls().setPriority(this as FleetTask, priority);
   }
 
   /** @internal True if anyone listens for `event`: callers skip building a payload nobody reads. */
   listens(event: keyof TaskEventMap): boolean {
-    return this.listeners?.has(event) === true;
+    return this.extras?.listeners?.has(event) === true;
   }
 
   /** @internal */
   emit<K extends keyof TaskEventMap>(event: K, payload: TaskEventMap[K]): void {
-    const list = this.listeners?.get(event);
+    const list = this.extras?.listeners?.get(event);
     if (list !== undefined) for (const listener of list) (listener as Listener<K>)(payload);
   }
 
@@ -140,8 +153,11 @@ export class FleetTask<R = unknown> implements TaskHandle<R>, DelegatedTask {
     this.outcomeValue = outcome;
     if (outcome.kind === 'completed') this.resolveResult?.(outcome.result);
     else this.rejectResult?.(new TaskNotCompletedError(this.id, outcome));
-    this.resolveOutcome?.(outcome);
-    this.emit('settled', outcome as TaskOutcome);
+    this.resolveResult = this.rejectResult = undefined;
+    if (this.extras !== undefined) {
+      this.extras.resolveOutcome?.(outcome);
+      this.emit('settled', outcome as TaskOutcome);
+    }
     return true;
   }
 
@@ -152,6 +168,10 @@ export class FleetTask<R = unknown> implements TaskHandle<R>, DelegatedTask {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `TaskHandle { id: '${this.id}', settled: ${this.outcomeValue?.kind ?? 'no'} }`;
+  }
+
+  private controls(): TaskControls {
+    return controlsOfPool.get(this.pool) as TaskControls;
   }
 }
 
