@@ -57,14 +57,21 @@ export function unpackDone(batch: Extract<HostEvent, { kind: 'done-batch' }>): H
   return batch.runIds.map((runId, i) => ({ kind: 'done', runId, value: batch.values[i] }));
 }
 
-/** A `run-batch` a sender is still filling: its columns grow in place until the batch leaves. */
+/**
+ * A `run-batch` a sender is still filling: its columns grow in place until the batch leaves. Once it has
+ * left (structured clone copies it synchronously) the sender may refill the same columns for its next
+ * batch ({@link refillRunBatch}): growing four fresh arrays to a few thousand entries allocated about
+ * 90 bytes per run, a twelfth of what the fleet's main thread allocated per task.
+ */
 export interface OpenRunBatch {
   readonly kind: 'run-batch';
-  readonly agentType: string;
+  agentType: string;
   readonly runIds: number[];
   readonly taskIds: WireTaskId[];
   readonly attempts: number[];
   readonly payloads: unknown[];
+  /** Runs it holds; its columns may be longer, left over from the previous batch, until sealed. */
+  size: number;
 }
 
 /** A `done-batch` a host is still filling. */
@@ -89,7 +96,22 @@ export function openRunBatch(
     taskIds: [taskId],
     attempts: [attempt],
     payloads: [payload],
+    size: 1,
   };
+}
+
+/** Starts a batch that has been sent over again, with one run, in the same columns. */
+export function refillRunBatch(
+  batch: OpenRunBatch,
+  runId: number,
+  taskId: WireTaskId,
+  agentType: string,
+  payload: unknown,
+  attempt: number,
+): void {
+  batch.agentType = agentType;
+  batch.size = 0;
+  appendRun(batch, runId, taskId, payload, attempt);
 }
 
 /** Appends one run to an open batch (of the same agent type). */
@@ -100,8 +122,26 @@ export function appendRun(
   payload: unknown,
   attempt: number,
 ): void {
+  const i = batch.size++;
+  if (i < batch.runIds.length) {
+    batch.runIds[i] = runId;
+    batch.taskIds[i] = taskId;
+    batch.attempts[i] = attempt;
+    batch.payloads[i] = payload;
+    return;
+  }
   batch.runIds.push(runId);
   batch.taskIds.push(taskId);
   batch.attempts.push(attempt);
   batch.payloads.push(payload);
+}
+
+/** Cuts the columns to the runs the batch holds, before it is sent. */
+export function sealRunBatch(batch: OpenRunBatch): void {
+  const size = batch.size;
+  if (batch.runIds.length === size) return;
+  batch.runIds.length = size;
+  batch.taskIds.length = size;
+  batch.attempts.length = size;
+  batch.payloads.length = size;
 }

@@ -5,6 +5,8 @@ import {
   appendRun as appendToRunBatch,
   openRunBatch,
   packCommands,
+  refillRunBatch,
+  sealRunBatch,
   type OpenRunBatch,
 } from '../protocol/columnar.js';
 import { isBatch, type HostEvent, type WireCommand } from '../protocol/messages.js';
@@ -51,15 +53,24 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
   let handlers: TransportHandlers | undefined;
   let closed = false;
 
-  const outbox = new BatchingSender<WireCommand>(
-    (host, batch) => workers[host]?.postMessage(batch),
-    packCommands,
-  );
+  const outbox = new BatchingSender<WireCommand>((host, batch) => {
+    const refilled = refilledRuns[host];
+    if (refilled !== undefined) sealRunBatch(refilled);
+    refilledRuns[host] = undefined;
+    workers[host]?.postMessage(batch);
+    // The clone is done: the host's latest run-batch, if it just left, lends its columns to the next one.
+    const open = openRuns[host];
+    if (open !== undefined && batch.messages.includes(open)) spareRuns[host] = open;
+  }, packCommands);
   /**
    * Per host, the run-batch this turn's runs are appended to. It is still open only while it is the last
    * message queued for the host: anything sent after it (a cancel) closes it, which keeps the order.
    */
   const openRuns: Array<OpenRunBatch | undefined> = [];
+  /** Per host, a run-batch that has been sent, whose columns the next one refills. */
+  const spareRuns: Array<OpenRunBatch | undefined> = [];
+  /** Per host, the batch refilled this turn: its columns are cut to its own runs before it leaves. */
+  const refilledRuns: Array<OpenRunBatch | undefined> = [];
 
   /** Both run fast paths: a task id or the fleet's task number, appended to the host's open run-batch. */
   const appendRun = (
@@ -76,7 +87,13 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
       appendToRunBatch(open, runId, taskId, payload, attempt);
       return;
     }
-    const batch = openRunBatch(runId, taskId, agentType, payload, attempt);
+    let batch = spareRuns[host];
+    if (batch === undefined) batch = openRunBatch(runId, taskId, agentType, payload, attempt);
+    else {
+      spareRuns[host] = undefined;
+      refilledRuns[host] = batch;
+      refillRunBatch(batch, runId, taskId, agentType, payload, attempt);
+    }
     openRuns[host] = batch;
     outbox.send(host, batch);
   };
