@@ -180,13 +180,21 @@ export function createFleet(options: FleetOptions): Fleet {
     }
     const key = records.reserve();
     let record: TaskRecord;
+    // A spec's getters may submit in turn: such a nested submit must not overwrite the shared context.
+    const shared = !taskContext.inUse;
+    const context = shared ? taskContext : { id: '', nowMs: 0, inUse: true };
+    context.inUse = true;
     try {
-      const task = createTask(spec, { id: taskIdOf(key), nowMs });
+      context.id = taskIdOf(key);
+      context.nowMs = nowMs;
+      const task = createTask(spec, context);
       if (mayNotClone(task.payload) && moduleTypes.has(task.type)) assertCloneable(task.payload);
       record = new FleetTask(key, task, pool);
     } catch (error) {
       records.release(key); // bad input changes nothing
       throw error;
+    } finally {
+      if (shared) context.inUse = false;
     }
     records.set(key, record);
     if (record.task.idempotencyKey !== undefined) remember(record.task.idempotencyKey, record);
@@ -312,6 +320,9 @@ export function createFleet(options: FleetOptions): Fleet {
   };
   return fleet;
 }
+
+/** One context for createTask, which copies its fields: a submit allocates none (32 bytes per task). */
+const taskContext = { id: '', nowMs: 0, inUse: false };
 
 /** Primitives always clone: checked before the type's lookup, which most payloads then skip. */
 function mayNotClone(payload: unknown): boolean {
