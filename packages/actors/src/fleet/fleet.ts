@@ -16,8 +16,9 @@ import type { AutoscaleOptions, Autoscaling } from '../delegation/autoscaling.js
 import type { DeadLetter, DeadLetterQueue } from '../delegation/dead-letter.js';
 import { Delegation } from '../delegation/delegation.js';
 import { HandleTable } from '../delegation/handle-table.js';
+import { TASK_ID_PREFIX, taskIdOf } from '../protocol/task-ids.js';
 import { checkFleetOptions, resolveAgentType, type FleetOptions } from './options.js';
-import { TaskHandleImpl, type TaskHandle } from './task-handle.js';
+import { FleetTask, setTaskControls, type TaskControls, type TaskHandle } from './task-handle.js';
 import { collectStats, type FleetStats } from './stats.js';
 import { TransportExecutor, type AgentRecord, type TaskRecord } from './transport-executor.js';
 
@@ -99,7 +100,7 @@ export function createFleet(options: FleetOptions): Fleet {
   const outcomes = new CounterSet<OutcomeKind>(OUTCOME_KINDS);
   /** Live tasks by the number in their id (`task-<n>`): see HandleTable for why not a Map. */
   const records = new HandleTable<TaskRecord>();
-  const idempotent = new Map<string, TaskHandleImpl>();
+  const idempotent = new Map<string, FleetTask>();
   let closing: Promise<void> | undefined;
   let closed = false;
   let drainedResolve: (() => void) | undefined;
@@ -133,17 +134,17 @@ export function createFleet(options: FleetOptions): Fleet {
     redrive: (entry) => redrive(entry),
     hooks: {
       settled: (record, outcome) => {
-        if (!record.handle.settle(outcome)) return;
+        if (!record.settle(outcome)) return;
         records.delete(record.key);
         outcomes.incAt(OUTCOME_INDEX[outcome.kind]);
-        emit({ kind: 'task', taskId: record.task.id, type: record.task.type, outcome });
+        if (listening) emit({ kind: 'task', taskId: record.task.id, type: record.task.type, outcome });
       },
       started: (record, agent) => {
-        if (record.handle.listens('started'))
-          record.handle.emit('started', { attempt: record.task.attempt, agentId: agent.id });
+        if (record.listens('started'))
+          record.emit('started', { attempt: record.task.attempt, agentId: agent.id });
       },
       retrying: (record, attempt, delayMs, error) =>
-        record.handle.emit('retrying', { attempt, delayMs, code: error.code }),
+        record.emit('retrying', { attempt, delayMs, code: error.code }),
       decision,
       idle: () => drainedResolve?.(),
     },
@@ -179,35 +180,29 @@ export function createFleet(options: FleetOptions): Fleet {
     }
     const key = records.reserve();
     let record: TaskRecord;
+    // A spec's getters may submit in turn: such a nested submit must not overwrite the shared context.
+    const shared = !taskContext.inUse;
+    const context = shared ? taskContext : { id: '', nowMs: 0, inUse: true };
+    context.inUse = true;
     try {
-      const id = `task-${key}`;
-      const task = createTask(spec, { id, nowMs });
-      if (moduleTypes.has(task.type)) assertCloneable(task.payload);
-      record = {
-        key,
-        task,
-        handle: new TaskHandleImpl<R>(id, controls) as TaskHandleImpl,
-        pool,
-        requiredMask: 0,
-        place: 'queued',
-        queueHandle: -1,
-        agent: undefined,
-        runId: 0,
-        startedAtMs: 0,
-        timer: undefined,
-        probe: false,
-      };
+      context.id = taskIdOf(key);
+      context.nowMs = nowMs;
+      const task = createTask(spec, context);
+      if (mayNotClone(task.payload) && moduleTypes.has(task.type)) assertCloneable(task.payload);
+      record = new FleetTask(key, task, pool);
     } catch (error) {
       records.release(key); // bad input changes nothing
       throw error;
+    } finally {
+      if (shared) context.inUse = false;
     }
     records.set(key, record);
-    if (record.task.idempotencyKey !== undefined) remember(record.task.idempotencyKey, record.handle);
+    if (record.task.idempotencyKey !== undefined) remember(record.task.idempotencyKey, record);
     delegation.submit(record);
-    return record.handle as TaskHandle<R>;
+    return record as TaskHandle<R>;
   };
 
-  const remember = (key: string, handle: TaskHandleImpl): void => {
+  const remember = (key: string, handle: FleetTask): void => {
     if (idempotent.size >= IDEMPOTENCY_MEMORY) idempotent.delete(idempotent.keys().next().value as string);
     idempotent.set(key, handle);
   };
@@ -225,7 +220,8 @@ export function createFleet(options: FleetOptions): Fleet {
   };
 
   const recordOf = (taskId: string): TaskRecord | undefined => {
-    const record = typeof taskId === 'string' ? records.get(Number(taskId.slice(5))) : undefined;
+    const record =
+      typeof taskId === 'string' ? records.get(Number(taskId.slice(TASK_ID_PREFIX.length))) : undefined;
     return record?.task.id === taskId ? record : undefined;
   };
 
@@ -239,7 +235,12 @@ export function createFleet(options: FleetOptions): Fleet {
     return record === undefined ? false : delegation.setPriority(record, priority);
   };
 
-  const controls = { cancel, setPriority };
+  // A handle is its record already: no lookup by id.
+  const controls: TaskControls = {
+    cancel: (record) => delegation.cancel(record),
+    setPriority: (record, priority) => delegation.setPriority(record, priority),
+  };
+  for (const pool of delegation.pools.values()) setTaskControls(pool, controls);
 
   const poolOf = (type: string) => {
     const pool = delegation.poolOf(type);
@@ -320,9 +321,16 @@ export function createFleet(options: FleetOptions): Fleet {
   return fleet;
 }
 
+/** One context for createTask, which copies its fields: a submit allocates none (32 bytes per task). */
+const taskContext = { id: '', nowMs: 0, inUse: false };
+
+/** Primitives always clone: checked before the type's lookup, which most payloads then skip. */
+function mayNotClone(payload: unknown): boolean {
+  return payload !== null && (typeof payload === 'object' || typeof payload === 'function');
+}
+
 /** A payload must survive the trip to a worker thread; refuse it at submit, not later. */
 function assertCloneable(payload: unknown): void {
-  if (payload === null || (typeof payload !== 'object' && typeof payload !== 'function')) return;
   try {
     structuredClone(payload);
   } catch (error) {

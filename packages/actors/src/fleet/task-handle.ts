@@ -1,4 +1,6 @@
-import type { Priority, TaskOutcome } from '@flotilla/core';
+import type { Priority, Task, TaskOutcome, TimerHandle } from '@flotilla/core';
+import type { AgentPool, TaskPlace } from '../delegation/agent-pool.js';
+import type { DelegatedAgent, DelegatedTask } from '../delegation/delegated.js';
 import { TaskNotCompletedError } from './task-errors.js';
 
 /** Lifecycle and progress events of one task. */
@@ -37,25 +39,61 @@ export interface TaskHandle<R = unknown> {
 }
 
 /** The fleet-side controls a handle delegates to. */
-export interface HandleControls {
-  cancel(taskId: string): boolean;
-  setPriority(taskId: string, priority: Priority): boolean;
+export interface TaskControls {
+  cancel(task: FleetTask): boolean;
+  setPriority(task: FleetTask, priority: Priority): boolean;
 }
 
-/** @internal The handle implementation; the fleet settles it exactly once. */
-export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
-  private outcomeValue: TaskOutcome<R> | undefined;
-  private resultPromise: Promise<R> | undefined;
-  private outcomePromise: Promise<TaskOutcome<R>> | undefined;
-  private resolveResult: ((value: R) => void) | undefined;
-  private rejectResult: ((error: unknown) => void) | undefined;
-  private resolveOutcome: ((outcome: TaskOutcome<R>) => void) | undefined;
-  private listeners: Map<keyof TaskEventMap, Array<(event: never) => void>> | undefined;
+/** What few tasks use: kept out of the task itself, which every task in flight carries through GC. */
+interface Extras<R> {
+  outcomePromise?: Promise<TaskOutcome<R>>;
+  resolveOutcome?: (outcome: TaskOutcome<R>) => void;
+  listeners?: Map<keyof TaskEventMap, Array<(event: never) => void>>;
+}
+
+/** Each fleet's controls, by its pools: a handle finds them through its pool (cancel is rare). */
+const controlsOfPool = new WeakMap<object, TaskControls>();
+
+/** @internal Gives the tasks of `pool` their fleet's controls. */
+export function setTaskControls(pool: object, controls: TaskControls): void {
+  controlsOfPool.set(pool, controls);
+}
+
+/**
+ * @internal One submitted task: both the handle `fleet.submit` returns and the record the delegation
+ * moves through queues and attempts. One object rather than two, and no field that most tasks leave
+ * empty, because every task in flight survives young-generation collections and each of its bytes is
+ * copied each time (GC was over a third of the bench's main thread).
+ */
+export class FleetTask<R = unknown> implements TaskHandle<R>, DelegatedTask {
+  requiredMask = 0;
+  place: TaskPlace = 'queued';
+  queueHandle = -1;
+  agent: DelegatedAgent | undefined = undefined;
+  runId = 0;
+  startedAtMs = 0;
+  timer: TimerHandle | undefined = undefined;
+  probe = false;
+  private outcomeValue: TaskOutcome<R> | undefined = undefined;
+  private resultPromise: Promise<R> | undefined = undefined;
+  /**
+   * Settles `result` either way: with the value, or with a rejected promise. Only the resolve function is
+   * kept: the reject function the Promise constructor makes dies at once instead of riding along with
+   * every task in flight (64 bytes each).
+   */
+  private resolveResult: ((value: R | PromiseLike<R>) => void) | undefined = undefined;
+  private extras: Extras<R> | undefined = undefined;
 
   constructor(
-    readonly id: string,
-    private readonly controls: HandleControls,
+    /** Its number in the fleet's record table (the `<n>` of its id `task-<n>`). */
+    readonly key: number,
+    readonly task: Task,
+    readonly pool: AgentPool<DelegatedTask, DelegatedAgent>,
   ) {}
+
+  get id(): string {
+    return this.task.id;
+  }
 
   get settled(): TaskOutcome<R> | undefined {
     return this.outcomeValue;
@@ -69,46 +107,46 @@ export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
 
   private pendingResult(): Promise<R> {
     const promise = new Promise<R>(capture);
-    this.resolveResult = captured.resolve as (value: R) => void;
-    this.rejectResult = captured.reject;
+    this.resolveResult = captured.resolve as (value: R | PromiseLike<R>) => void;
     captured.resolve = captured.reject = undefined;
     return promise;
   }
 
   get outcome(): Promise<TaskOutcome<R>> {
-    this.outcomePromise ??=
+    const extras = (this.extras ??= {});
+    extras.outcomePromise ??=
       this.outcomeValue !== undefined
         ? Promise.resolve(this.outcomeValue)
         : new Promise((resolve) => {
-            this.resolveOutcome = resolve;
+            extras.resolveOutcome = resolve;
           });
-    return this.outcomePromise;
+    return extras.outcomePromise;
   }
 
   on<K extends keyof TaskEventMap>(event: K, listener: Listener<K>): this {
-    this.listeners ??= new Map();
-    const list = this.listeners.get(event) ?? [];
+    const listeners = ((this.extras ??= {}).listeners ??= new Map());
+    const list = listeners.get(event) ?? [];
     list.push(listener as (event: never) => void);
-    this.listeners.set(event, list);
+    listeners.set(event, list);
     return this;
   }
 
   cancel(): boolean {
-    return this.controls.cancel(this.id);
+    return this.controls().cancel(this as FleetTask);
   }
 
   setPriority(priority: Priority): boolean {
-    return this.controls.setPriority(this.id, priority);
+    return this.controls().setPriority(this as FleetTask, priority);
   }
 
   /** @internal True if anyone listens for `event`: callers skip building a payload nobody reads. */
   listens(event: keyof TaskEventMap): boolean {
-    return this.listeners?.has(event) === true;
+    return this.extras?.listeners?.has(event) === true;
   }
 
   /** @internal */
   emit<K extends keyof TaskEventMap>(event: K, payload: TaskEventMap[K]): void {
-    const list = this.listeners?.get(event);
+    const list = this.extras?.listeners?.get(event);
     if (list !== undefined) for (const listener of list) (listener as Listener<K>)(payload);
   }
 
@@ -117,10 +155,26 @@ export class TaskHandleImpl<R = unknown> implements TaskHandle<R> {
     if (this.outcomeValue !== undefined) return false;
     this.outcomeValue = outcome;
     if (outcome.kind === 'completed') this.resolveResult?.(outcome.result);
-    else this.rejectResult?.(new TaskNotCompletedError(this.id, outcome));
-    this.resolveOutcome?.(outcome);
-    this.emit('settled', outcome as TaskOutcome);
+    else this.resolveResult?.(Promise.reject(new TaskNotCompletedError(this.id, outcome)));
+    this.resolveResult = undefined;
+    if (this.extras !== undefined) {
+      this.extras.resolveOutcome?.(outcome);
+      this.emit('settled', outcome as TaskOutcome);
+    }
     return true;
+  }
+
+  /** The handle as it was before it carried the record: its id (the record would drag the pool along). */
+  toJSON(): { id: string } {
+    return { id: this.id };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `TaskHandle { id: '${this.id}', settled: ${this.outcomeValue?.kind ?? 'no'} }`;
+  }
+
+  private controls(): TaskControls {
+    return controlsOfPool.get(this.pool) as TaskControls;
   }
 }
 

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { priorityLevel, type SerializedError } from '@flotilla/core';
 import type { AgentPool } from '../delegation/agent-pool.js';
-import type { AttemptExecutor, DelegatedAgentBase, DelegatedTask } from '../delegation/delegated.js';
+import type { AttemptExecutor, DelegatedAgentBase } from '../delegation/delegated.js';
 import type { Delegation } from '../delegation/delegation.js';
 import type { HostEvent } from '../protocol/messages.js';
 import { inMemoryTransport } from '../transport/in-memory.js';
@@ -11,14 +11,10 @@ type InMemoryTransport = ReturnType<typeof inMemoryTransport>;
 import { sendRun, type Transport, type TransportHandlers } from '../transport/transport.js';
 import { workerThreadsTransport } from '../transport/worker-threads.js';
 import type { FleetOptions, ResolvedAgentType } from './options.js';
-import type { TaskHandleImpl } from './task-handle.js';
+import type { FleetTask } from './task-handle.js';
 
-/** @internal Everything the fleet tracks about one submitted task. */
-export interface TaskRecord extends DelegatedTask {
-  /** Its number in the fleet's record table (the `<n>` of its id `task-<n>`). */
-  readonly key: number;
-  readonly handle: TaskHandleImpl;
-}
+/** @internal Everything the fleet tracks about one submitted task: its handle is its record. */
+export type TaskRecord = FleetTask;
 
 /** @internal A runtime agent: a delegated agent on a host, reached through a transport. */
 export interface AgentRecord extends DelegatedAgentBase {
@@ -97,7 +93,7 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
   run(record: TaskRecord, agent: AgentRecord, runId: number): void {
     const task = record.task;
     if (agent.transport.wantsTaskMetadata === true) return this.runWithMetadata(record, agent, runId);
-    sendRun(agent.transport, agent.host, runId, task.id, task.type, task.payload, task.attempt);
+    sendRun(agent.transport, agent.host, runId, task.id, record.key, task.type, task.payload, task.attempt);
   }
 
   /** A broker queues the task itself: it needs the priority to order it and the TTL left to expire it. */
@@ -155,7 +151,7 @@ export class TransportExecutor implements AttemptExecutor<TaskRecord, AgentRecor
       case 'progress':
         delegation.runs
           .get(event.runId)
-          ?.handle.emit(
+          ?.emit(
             'progress',
             event.message === undefined
               ? { fraction: event.fraction }

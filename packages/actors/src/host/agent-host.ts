@@ -1,5 +1,6 @@
 import { FlotillaError, isFlotillaError, type SerializedError } from '@flotilla/core';
-import type { HostCommand, HostEvent } from '../protocol/messages.js';
+import type { HostEvent, WireCommand } from '../protocol/messages.js';
+import { taskIdFromWire, type WireTaskId } from '../protocol/task-ids.js';
 import type { TaskContext, TaskHandler } from './handler.js';
 
 /** Error codes a host reports for a task. */
@@ -55,7 +56,8 @@ export class AgentHost {
     return this.running.size;
   }
 
-  handle(command: HostCommand): void {
+  /** Runs, cancels or loads; takes every `HostCommand`, and the fleet's task numbers in place of ids. */
+  handle(command: WireCommand): void {
     switch (command.kind) {
       case 'run':
         this.run(command.runId, command.taskId, command.agentType, command.payload, command.attempt);
@@ -64,7 +66,7 @@ export class AgentHost {
         for (let i = 0; i < command.runIds.length; i++) {
           this.run(
             command.runIds[i] as number,
-            command.taskIds[i] as string,
+            command.taskIds[i] as WireTaskId,
             command.agentType,
             command.payloads[i],
             command.attempts[i] as number,
@@ -110,7 +112,7 @@ export class AgentHost {
     }
   }
 
-  private run(runId: number, taskId: string, agentType: string, payload: unknown, attempt: number): void {
+  private run(runId: number, taskId: WireTaskId, agentType: string, payload: unknown, attempt: number): void {
     const handler = this.handlers.get(agentType);
     if (handler === undefined) {
       this.emit({
@@ -174,10 +176,16 @@ class RunContext implements TaskContext {
 
   constructor(
     readonly runId: number,
-    readonly taskId: string,
+    /** Named only when read: most handlers never ask (see WireTaskId). */
+    private wireTaskId: WireTaskId,
     readonly attempt: number,
     private readonly emit: (event: HostEvent) => void,
   ) {}
+
+  get taskId(): string {
+    if (typeof this.wireTaskId === 'number') this.wireTaskId = taskIdFromWire(this.wireTaskId);
+    return this.wireTaskId;
+  }
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {

@@ -1,4 +1,5 @@
 import type { SerializedError } from '@flotilla/core';
+import type { WireTaskId } from './task-ids.js';
 
 /**
  * The wire protocol between the delegator and agent hosts (worker threads today, agent processes over
@@ -36,6 +37,17 @@ export type HostCommand =
       readonly attempts: readonly number[];
       readonly payloads: readonly unknown[];
     };
+
+/**
+ * @internal What the worker-threads transport sends its own threads: a {@link HostCommand}, except that a
+ * `run-batch` may carry the fleet's task numbers in place of task ids (see {@link WireTaskId}). Every
+ * `HostCommand` is one, so a host takes both.
+ */
+export type WireCommand =
+  | Exclude<HostCommand, { readonly kind: 'run-batch' }>
+  | (Omit<Extract<HostCommand, { readonly kind: 'run-batch' }>, 'taskIds'> & {
+      readonly taskIds: readonly WireTaskId[];
+    });
 
 /** Host → delegator. */
 export type HostEvent =

@@ -53,16 +53,39 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** Sends one `run` command through the transport's fast path if it has one. */
+/**
+ * @internal The worker-threads transport's run fast path for the fleet's own tasks: the task's number
+ * travels in place of its id (`taskIdOf(taskKey)`, see `WireTaskId`). Not part of {@link Transport}: only
+ * this package's hosts know how to name the task again.
+ */
+export interface KeyedRunSender {
+  sendRunByKey(
+    host: number,
+    runId: number,
+    taskKey: number,
+    agentType: string,
+    payload: unknown,
+    attempt: number,
+  ): void;
+}
+
+/**
+ * Sends one `run` command of the fleet's task number `taskKey` (whose id is `taskId`) through the
+ * transport's fastest path.
+ */
 export function sendRun(
-  transport: Transport,
+  transport: Transport & Partial<KeyedRunSender>,
   host: number,
   runId: number,
   taskId: string,
+  taskKey: number,
   agentType: string,
   payload: unknown,
   attempt: number,
 ): void {
-  if (transport.sendRun !== undefined) transport.sendRun(host, runId, taskId, agentType, payload, attempt);
+  if (transport.sendRunByKey !== undefined)
+    transport.sendRunByKey(host, runId, taskKey, agentType, payload, attempt);
+  else if (transport.sendRun !== undefined)
+    transport.sendRun(host, runId, taskId, agentType, payload, attempt);
   else transport.send(host, { kind: 'run', runId, taskId, agentType, payload, attempt });
 }

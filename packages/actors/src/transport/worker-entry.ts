@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AgentHost } from '../host/agent-host.js';
 import { packEvents, type OpenDoneBatch } from '../protocol/columnar.js';
-import { isBatch, PROTOCOL_VERSION, type HostCommand, type HostEvent } from '../protocol/messages.js';
+import { isBatch, PROTOCOL_VERSION, type HostEvent, type WireCommand } from '../protocol/messages.js';
 import { BatchingSender } from './batching-sender.js';
 import { postEvents } from './clone-safe.js';
 
@@ -31,7 +31,7 @@ const host = new AgentHost(
 );
 
 port.on('message', (batch: unknown) => {
-  if (!isBatch<HostCommand>(batch)) {
+  if (!isBatch<WireCommand>(batch)) {
     // A delegator of another protocol version: refuse loudly rather than misread it.
     throw new Error(`worker received a batch of an unknown protocol version (expected v${PROTOCOL_VERSION})`);
   }

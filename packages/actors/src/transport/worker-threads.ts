@@ -1,10 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { FlotillaError } from '@flotilla/core';
-import { appendRun, openRunBatch, packCommands, type OpenRunBatch } from '../protocol/columnar.js';
-import { isBatch, type HostCommand, type HostEvent } from '../protocol/messages.js';
+import {
+  appendRun as appendToRunBatch,
+  openRunBatch,
+  packCommands,
+  refillRunBatch,
+  sealRunBatch,
+  type OpenRunBatch,
+} from '../protocol/columnar.js';
+import { isBatch, type HostEvent, type WireCommand } from '../protocol/messages.js';
+import type { WireTaskId } from '../protocol/task-ids.js';
 import { BatchingSender } from './batching-sender.js';
-import type { Transport, TransportHandlers } from './transport.js';
+import type { KeyedRunSender, Transport, TransportHandlers } from './transport.js';
 
 /** Options of {@link workerThreadsTransport}. */
 export interface WorkerThreadsTransportOptions {
@@ -45,15 +53,50 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
   let handlers: TransportHandlers | undefined;
   let closed = false;
 
-  const outbox = new BatchingSender<HostCommand>(
-    (host, batch) => workers[host]?.postMessage(batch),
-    packCommands,
-  );
+  const outbox = new BatchingSender<WireCommand>((host, batch) => {
+    const refilled = refilledRuns[host];
+    if (refilled !== undefined) sealRunBatch(refilled);
+    refilledRuns[host] = undefined;
+    workers[host]?.postMessage(batch);
+    // The clone is done: the host's latest run-batch, if it just left, lends its columns to the next one.
+    const open = openRuns[host];
+    if (open !== undefined && batch.messages.includes(open)) spareRuns[host] = open;
+  }, packCommands);
   /**
    * Per host, the run-batch this turn's runs are appended to. It is still open only while it is the last
    * message queued for the host: anything sent after it (a cancel) closes it, which keeps the order.
    */
   const openRuns: Array<OpenRunBatch | undefined> = [];
+  /** Per host, a run-batch that has been sent, whose columns the next one refills. */
+  const spareRuns: Array<OpenRunBatch | undefined> = [];
+  /** Per host, the batch refilled this turn: its columns are cut to its own runs before it leaves. */
+  const refilledRuns: Array<OpenRunBatch | undefined> = [];
+
+  /** Both run fast paths: a task id or the fleet's task number, appended to the host's open run-batch. */
+  const appendRun = (
+    host: number,
+    runId: number,
+    taskId: WireTaskId,
+    agentType: string,
+    payload: unknown,
+    attempt: number,
+  ): void => {
+    if (closed) return;
+    const open = openRuns[host];
+    if (open !== undefined && open.agentType === agentType && outbox.tail(host) === open) {
+      appendToRunBatch(open, runId, taskId, payload, attempt);
+      return;
+    }
+    let batch = spareRuns[host];
+    if (batch === undefined) batch = openRunBatch(runId, taskId, agentType, payload, attempt);
+    else {
+      spareRuns[host] = undefined;
+      refilledRuns[host] = batch;
+      refillRunBatch(batch, runId, taskId, agentType, payload, attempt);
+    }
+    openRuns[host] = batch;
+    outbox.send(host, batch);
+  };
 
   const spawn = (host: number): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -79,7 +122,8 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
       worker.once('error', reject);
     });
 
-  return {
+  // Typed with the fleet-only fast path, which `sendRun` finds on the object (see KeyedRunSender).
+  const transport: Transport & KeyedRunSender = {
     name: 'worker-threads',
     hostCount,
     async start(h) {
@@ -89,17 +133,8 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
     send(host, command) {
       if (!closed) outbox.send(host, command);
     },
-    sendRun(host, runId, taskId, agentType, payload, attempt) {
-      if (closed) return;
-      const open = openRuns[host];
-      if (open !== undefined && open.agentType === agentType && outbox.tail(host) === open) {
-        appendRun(open, runId, taskId, payload, attempt);
-        return;
-      }
-      const batch = openRunBatch(runId, taskId, agentType, payload, attempt);
-      openRuns[host] = batch;
-      outbox.send(host, batch);
-    },
+    sendRun: appendRun,
+    sendRunByKey: appendRun,
     async restartHost(host) {
       const old = workers[host];
       workers[host] = undefined;
@@ -113,4 +148,5 @@ export function workerThreadsTransport(options: WorkerThreadsTransportOptions = 
       await Promise.all(running.map((worker) => worker?.terminate()));
     },
   };
+  return transport;
 }

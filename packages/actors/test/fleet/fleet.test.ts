@@ -1,6 +1,7 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '@flotilla/core';
-import { createFleet, isTaskNotCompletedError, type FleetEvent } from '../../src/index.js';
+import { createFleet, isTaskNotCompletedError, type FleetEvent, type TaskHandle } from '../../src/index.js';
 import { agentPath } from '../fixtures/agents.js';
 
 describe('createFleet with worker threads', () => {
@@ -104,6 +105,41 @@ describe('createFleet with worker threads', () => {
     expect(messages[3]).toBe('task.ttlMs must be a finite number > 0, got -5');
     expect(fleet.stats().types['echo']?.queueDepth.total).toBe(0);
     expect(Object.values(fleet.stats().outcomes).reduce((a, b) => a + b, 0)).toBe(0);
+    await fleet.close();
+  });
+
+  it("tells each handler its task's id (the wire carries only its number) and keeps handles tidy", async () => {
+    const fleet = createFleet({
+      agents: [{ type: 'id', module: agentPath('task-id'), replicas: 2, capacity: 8 }],
+      threads: 2,
+    });
+    await fleet.ready();
+    const handles = fleet.submitMany(Array.from({ length: 50 }, () => ({ type: 'id' })));
+    const results = await Promise.all(handles.map((h) => h.result));
+    expect(results).toEqual(handles.map((h) => ({ taskId: h.id, attempt: 1 })));
+    expect(new Set(handles.map((h) => h.id)).size).toBe(50);
+    // The handle is also the fleet's record of the task: it must not serialize or print the fleet.
+    expect(JSON.stringify(handles[0])).toBe(JSON.stringify({ id: handles[0]?.id }));
+    expect(inspect(handles[0])).toBe(`TaskHandle { id: '${handles[0]?.id}', settled: completed }`);
+    expect(fleet.cancel(handles[0]?.id as string)).toBe(false);
+    await fleet.close();
+  });
+
+  it('keeps ids apart when a spec getter submits another task while its own is built', async () => {
+    const fleet = createFleet({ agents: [{ type: 'id', module: agentPath('task-id') }], threads: 1 });
+    let inner: TaskHandle | undefined;
+    let reads = 0;
+    const outer = fleet.submit({
+      // The first read picks the pool; a later one comes from validation, mid-build.
+      get type() {
+        if (++reads === 2) inner = fleet.submit({ type: 'id' });
+        return 'id';
+      },
+    });
+    expect(reads).toBe(2);
+    expect(inner?.id).not.toBe(outer.id);
+    expect(await outer.result).toEqual({ taskId: outer.id, attempt: 1 });
+    expect(await inner?.result).toEqual({ taskId: inner?.id, attempt: 1 });
     await fleet.close();
   });
 

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packCommands, packEvents, unpackDone } from '../../src/protocol/columnar.js';
+import {
+  appendRun,
+  openRunBatch,
+  packCommands,
+  packEvents,
+  refillRunBatch,
+  sealRunBatch,
+  unpackDone,
+  type OpenRunBatch,
+} from '../../src/protocol/columnar.js';
 import type { HostCommand, HostEvent } from '../../src/protocol/messages.js';
 
 /** Back from columns to single messages, for comparison. */
@@ -63,6 +72,28 @@ describe('columnar batches', () => {
         const unpacked = packEvents(messages).flatMap((m) => (m.kind === 'done-batch' ? unpackDone(m) : [m]));
         expect(unpacked).toEqual(messages);
       }),
+    );
+  });
+
+  it('a refilled run-batch, once sealed, holds exactly its own runs, whatever the batch before held', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), { minLength: 1 }),
+        (turns) => {
+          let batch: OpenRunBatch | undefined;
+          for (const runs of turns) {
+            const [first, ...rest] = runs as [number, ...number[]];
+            if (batch === undefined) batch = openRunBatch(first, first, 'a', { first }, 1);
+            else refillRunBatch(batch, first, first, 'a', { first }, 1);
+            for (const id of rest) appendRun(batch, id, id, id, 2);
+            sealRunBatch(batch);
+            expect(batch.runIds).toEqual(runs);
+            expect(batch.taskIds).toEqual(runs);
+            expect(batch.payloads).toEqual([{ first }, ...rest]);
+            expect(batch.attempts).toEqual([1, ...rest.map(() => 2)]);
+          }
+        },
+      ),
     );
   });
 });

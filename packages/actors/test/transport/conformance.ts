@@ -2,6 +2,7 @@ import type { SerializedError } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unpackDone } from '../../src/protocol/columnar.js';
 import type { HostEvent } from '../../src/protocol/messages.js';
+import { taskIdOf } from '../../src/protocol/task-ids.js';
 import { sendRun, type Transport } from '../../src/transport/transport.js';
 import { agentModule } from '../fixtures/agents.js';
 
@@ -124,7 +125,7 @@ export function transportConformance(
           // Types alternate in runs of 7, and a cancel of nothing every 50th: each closes an open batch.
           const echo = Math.floor(id / 7) % 2 === 0;
           const payload = echo ? { id } : { code: 'E_X', message: `m${id}` };
-          sendRun(transport, id % hosts, id, `t${id}`, echo ? 'echo' : 'fail', payload, 1 + (id % 3));
+          sendRun(transport, id % hosts, id, taskIdOf(id), id, echo ? 'echo' : 'fail', payload, 1 + (id % 3));
           if (i % 50 === 0)
             transport.send(id % hosts, { kind: 'cancel', runId: 1e9 + id, reason: 'cancelled' });
         }
