@@ -59,6 +59,23 @@ export class HdrBuckets {
     this.pending++;
   }
 
+  /**
+   * Counts one value here and in `other`, which must have this one's layout ({@link HdrBuckets.sameLayout}):
+   * the bucket is found once for both.
+   */
+  addBoth(other: HdrBuckets, value: number): void {
+    const index = this.indexOf(value);
+    this.counts[index] = (this.counts[index] as number) + 1;
+    this.pending++;
+    other.counts[index] = (other.counts[index] as number) + 1;
+    other.pending++;
+  }
+
+  /** Same significant digits and range: a value has the same index in both. */
+  sameLayout(other: HdrBuckets): boolean {
+    return other.halfMagnitude === this.halfMagnitude && other.counts.length === this.counts.length;
+  }
+
   /** Records every counted value into `histogram` and forgets them here. */
   drainInto(histogram: { recordValueWithCount(value: number, count: number): void }): void {
     if (this.pending === 0) return;
