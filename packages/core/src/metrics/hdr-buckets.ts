@@ -89,6 +89,33 @@ export class HdrBuckets {
     this.pending = 0;
   }
 
+  /**
+   * hdr-histogram-js's `getValueAtPercentile` over the values counted here, as if they had been drained
+   * into an empty histogram, to the bit: the same rank (its rounding, ulp and all), the same counter and
+   * the same end of it, without building the histogram or recording into it (a report asks for a few
+   * percentiles of each of ten histograms once, and that cost about 30 ms). 0 when nothing is counted.
+   */
+  valueAtPercentile(percentile: number): number {
+    const fpCountAtPercentile = (Math.min(percentile, 100) / 100) * this.pending;
+    const rank = Math.max(
+      Math.ceil(fpCountAtPercentile - Math.pow(2, Math.floor(Math.log2(fpCountAtPercentile)) - 52)),
+      1,
+    );
+    const counts = this.counts;
+    let total = 0;
+    for (let index = 0; index < counts.length; index++) {
+      total += counts[index] as number;
+      if (total >= rank) {
+        const value = this.valueOf(index);
+        // A counter stands for 2^bucket values (1 in the first bucket): hdr answers with its top.
+        return percentile === 0
+          ? value
+          : value + Math.pow(2, Math.max(0, (index >> this.halfMagnitude) - 1)) - 1;
+      }
+    }
+    return 0;
+  }
+
   /** Forgets the counted values. */
   clear(): void {
     this.counts.fill(0);

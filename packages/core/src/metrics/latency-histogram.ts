@@ -59,7 +59,7 @@ export class LatencyHistogram {
   private readonly unitsPerMs: number;
   private readonly highestUnits: number;
   private readonly buildOptions: hdr.BuildRequest;
-  /** Built at the first query: recording only stages values, and a histogram never queried never builds it. */
+  /** Built by the first merge: until then the staged counts hold every value and answer percentiles. */
   private built: hdr.Histogram | undefined = undefined;
   /** Values recorded since the histogram last answered a query, counted in its own buckets (see HdrBuckets). */
   private readonly staged: HdrBuckets;
@@ -199,9 +199,14 @@ export class LatencyHistogram {
   percentile(p: number): number {
     checkNumber('p', p, { min: 0, max: 100 });
     if (this.total === 0) return 0;
-    const histogram = this.histogram();
-    this.staged.drainInto(histogram);
-    const valueMs = histogram.getValueAtPercentile(p) / this.unitsPerMs;
+    // Until a merge builds the hdr histogram, every value is in the staged counts, which answer alone.
+    let units: number;
+    if (this.built === undefined) units = this.staged.valueAtPercentile(p);
+    else {
+      this.staged.drainInto(this.built);
+      units = this.built.getValueAtPercentile(p);
+    }
+    const valueMs = units / this.unitsPerMs;
     // hdr answers with the top of a bucket; no percentile lies outside the exact range of the samples.
     return Math.min(Math.max(valueMs, this.minMs), this.maxMs);
   }

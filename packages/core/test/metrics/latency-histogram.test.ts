@@ -206,3 +206,18 @@ describe('LatencyHistogram.recordBoth', () => {
     expect(a.count + b.count).toBe(0);
   });
 });
+
+describe('LatencyHistogram percentiles before any merge', () => {
+  it('equal hdr-histogram-js answers for the same values (a merged copy answers through hdr)', () => {
+    fc.assert(
+      fc.property(samplesArb, fc.array(percentileArb, { minLength: 1, maxLength: 8 }), (samples, ps) => {
+        const staged = new LatencyHistogram({ highestTrackableMs: 60_000 });
+        for (const value of samples) staged.record(value);
+        const viaHdr = new LatencyHistogram({ highestTrackableMs: 60_000 });
+        viaHdr.merge(staged);
+        for (const p of ps) expect(staged.percentile(p)).toBe(viaHdr.percentile(p));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
