@@ -55,12 +55,18 @@ export function betterOfTwo(
   let a: number;
   let b: number;
   if (requiredMask === 0) {
-    if (count === 1) return table.availableAt(0);
-    const i = rng.nextInt(count);
-    let j = rng.nextInt(count - 1);
-    if (j >= i) j++; // two distinct agents, each pair equally likely
+    let i = 0;
+    let j = 0;
+    if (count > 1) {
+      i = rng.nextInt(count);
+      j = rng.nextInt(count - 1);
+      if (j >= i) j++; // two distinct agents, each pair equally likely
+    }
     const dense = count === table.slotBound; // see uniformAvailable
     a = dense ? i : table.availableAt(i);
+    // One free agent goes through the same lookup (slot 0 if dense): a call of its own, first reached when
+    // a busy fleet is down to one free agent, deoptimized the whole dispatch path there.
+    if (count === 1) return a;
     b = dense ? j : table.availableAt(j);
   } else {
     a = randomEligible(table, rng, requiredMask);

@@ -59,6 +59,23 @@ export class HdrBuckets {
     this.pending++;
   }
 
+  /**
+   * Counts one value here and in `other`, which must have this one's layout ({@link HdrBuckets.sameLayout}):
+   * the bucket is found once for both.
+   */
+  addBoth(other: HdrBuckets, value: number): void {
+    const index = this.indexOf(value);
+    this.counts[index] = (this.counts[index] as number) + 1;
+    this.pending++;
+    other.counts[index] = (other.counts[index] as number) + 1;
+    other.pending++;
+  }
+
+  /** Same significant digits and range: a value has the same index in both. */
+  sameLayout(other: HdrBuckets): boolean {
+    return other.halfMagnitude === this.halfMagnitude && other.counts.length === this.counts.length;
+  }
+
   /** Records every counted value into `histogram` and forgets them here. */
   drainInto(histogram: { recordValueWithCount(value: number, count: number): void }): void {
     if (this.pending === 0) return;
@@ -70,6 +87,33 @@ export class HdrBuckets {
       counts[index] = 0;
     }
     this.pending = 0;
+  }
+
+  /**
+   * hdr-histogram-js's `getValueAtPercentile` over the values counted here, as if they had been drained
+   * into an empty histogram, to the bit: the same rank (its rounding, ulp and all), the same counter and
+   * the same end of it, without building the histogram or recording into it (a report asks for a few
+   * percentiles of each of ten histograms once, and that cost about 30 ms). 0 when nothing is counted.
+   */
+  valueAtPercentile(percentile: number): number {
+    const fpCountAtPercentile = (Math.min(percentile, 100) / 100) * this.pending;
+    const rank = Math.max(
+      Math.ceil(fpCountAtPercentile - Math.pow(2, Math.floor(Math.log2(fpCountAtPercentile)) - 52)),
+      1,
+    );
+    const counts = this.counts;
+    let total = 0;
+    for (let index = 0; index < counts.length; index++) {
+      total += counts[index] as number;
+      if (total >= rank) {
+        const value = this.valueOf(index);
+        // A counter stands for 2^bucket values (1 in the first bucket): hdr answers with its top.
+        return percentile === 0
+          ? value
+          : value + Math.pow(2, Math.max(0, (index >> this.halfMagnitude) - 1)) - 1;
+      }
+    }
+    return 0;
   }
 
   /** Forgets the counted values. */

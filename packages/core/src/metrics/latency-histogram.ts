@@ -58,11 +58,14 @@ export class LatencyHistogram {
   readonly resolutionMs: number;
   private readonly unitsPerMs: number;
   private readonly highestUnits: number;
-  private readonly histogram: hdr.Histogram;
+  private readonly buildOptions: hdr.BuildRequest;
+  /** Built by the first merge: until then the staged counts hold every value and answer percentiles. */
+  private built: hdr.Histogram | undefined = undefined;
   /** Values recorded since the histogram last answered a query, counted in its own buckets (see HdrBuckets). */
   private readonly staged: HdrBuckets;
   private total = 0;
-  private sumMs = 0;
+  /** A double from the start (`-0`, which adds as 0): its first value would otherwise change the field's representation and, with it, every histogram's hidden class. */
+  private sumMs = -0;
   private minMs = Number.POSITIVE_INFINITY;
   private maxMs = Number.NEGATIVE_INFINITY;
   private clamped = 0;
@@ -87,7 +90,7 @@ export class LatencyHistogram {
         this.highestTrackableMs,
       );
     }
-    this.histogram = hdr.build({
+    this.buildOptions = {
       bitBucketSize,
       // A fixed range keeps memory bounded and makes out-of-range values visible as `clampedCount`.
       autoResize: false,
@@ -97,7 +100,7 @@ export class LatencyHistogram {
       // The JS build: values reach it in bulk from the staged buckets, so its per-value speed no longer
       // matters, and the WebAssembly build cost about 100 ms to compile in every process that made one.
       useWebAssembly: false,
-    });
+    };
     this.staged = new HdrBuckets(significantDigits, this.highestUnits);
   }
 
@@ -149,14 +152,61 @@ export class LatencyHistogram {
   }
 
   /**
+   * Records one value here and in `other`, as `record` on each would (an overall histogram and one of its
+   * classes see the same values): when both have the same resolution and range, the value is checked,
+   * rounded and its bucket found once.
+   */
+  recordBoth(other: LatencyHistogram, valueMs: number): void {
+    if (
+      other.unitsPerMs !== this.unitsPerMs ||
+      other.highestUnits !== this.highestUnits ||
+      !this.staged.sameLayout(other.staged)
+    ) {
+      this.record(valueMs);
+      other.record(valueMs);
+      return;
+    }
+    if (valueMs - valueMs !== 0) throw new ConfigError('valueMs', 'be a finite number', valueMs);
+    this.accumulate(valueMs);
+    other.accumulate(valueMs);
+    let units: number;
+    if (valueMs < 0) {
+      units = 0;
+      this.clamped++;
+      other.clamped++;
+    } else {
+      units = Math.round(valueMs * this.unitsPerMs);
+      if (units > this.highestUnits) {
+        units = this.highestUnits;
+        this.clamped++;
+        other.clamped++;
+      }
+    }
+    this.staged.addBoth(other.staged, units);
+  }
+
+  private accumulate(valueMs: number): void {
+    this.total++;
+    this.sumMs += valueMs;
+    if (valueMs < this.minMs) this.minMs = valueMs;
+    if (valueMs > this.maxMs) this.maxMs = valueMs;
+  }
+
+  /**
    * The value at percentile `p` (in `[0, 100]`): the smallest bucket value that at least `p`% of the
    * recorded values are at or below (HdrHistogram's definition), in milliseconds; 0 when empty.
    */
   percentile(p: number): number {
     checkNumber('p', p, { min: 0, max: 100 });
     if (this.total === 0) return 0;
-    this.staged.drainInto(this.histogram);
-    const valueMs = this.histogram.getValueAtPercentile(p) / this.unitsPerMs;
+    // Until a merge builds the hdr histogram, every value is in the staged counts, which answer alone.
+    let units: number;
+    if (this.built === undefined) units = this.staged.valueAtPercentile(p);
+    else {
+      this.staged.drainInto(this.built);
+      units = this.built.getValueAtPercentile(p);
+    }
+    const valueMs = units / this.unitsPerMs;
     // hdr answers with the top of a bucket; no percentile lies outside the exact range of the samples.
     return Math.min(Math.max(valueMs, this.minMs), this.maxMs);
   }
@@ -194,9 +244,11 @@ export class LatencyHistogram {
       );
     }
     if (other.total === 0) return;
-    this.staged.drainInto(this.histogram);
-    other.staged.drainInto(other.histogram);
-    this.histogram.add(other.histogram);
+    const histogram = this.histogram();
+    const others = other.histogram();
+    this.staged.drainInto(histogram);
+    other.staged.drainInto(others);
+    histogram.add(others);
     this.total += other.total;
     this.sumMs += other.sumMs;
     this.clamped += other.clamped;
@@ -204,12 +256,17 @@ export class LatencyHistogram {
     if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
   }
 
+  private histogram(): hdr.Histogram {
+    this.built ??= hdr.build(this.buildOptions);
+    return this.built;
+  }
+
   /** Forgets every recorded value; keeps the buckets' memory. */
   reset(): void {
-    this.histogram.reset();
+    this.built?.reset();
     this.staged.clear();
     this.total = 0;
-    this.sumMs = 0;
+    this.sumMs = -0;
     this.minMs = Number.POSITIVE_INFINITY;
     this.maxMs = Number.NEGATIVE_INFINITY;
     this.clamped = 0;

@@ -28,9 +28,12 @@ export interface TimeWeightedGaugeOptions {
  */
 export class TimeWeightedGauge {
   private value: number;
-  private startMs: number;
-  private lastMs: number;
-  private areaSinceStart = 0;
+  // Doubles from the start (`-0` here, overwritten by the constructor): the first step at a fractional
+  // time otherwise changed these fields' representation, and with it the hidden class of every gauge, which
+  // deoptimized whatever had read one (the simulator's loop reads a gauge after every event).
+  private startMs = -0;
+  private lastMs = -0;
+  private areaSinceStart = -0;
   private maxValue: number;
   private minValue: number;
 
@@ -38,6 +41,7 @@ export class TimeWeightedGauge {
     this.value = checkNumber('initialValue', options.initialValue ?? 0);
     this.startMs = checkNumber('startMs', options.startMs ?? 0);
     this.lastMs = this.startMs;
+    this.areaSinceStart = 0;
     this.maxValue = this.value;
     this.minValue = this.value;
   }

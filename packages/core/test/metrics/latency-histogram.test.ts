@@ -175,3 +175,49 @@ describe('LatencyHistogram', () => {
     expect(histogram.count).toBe(1);
   });
 });
+
+describe('LatencyHistogram.recordBoth', () => {
+  const summaryOf = (h: LatencyHistogram) => ({ ...h.summary(), min: h.min, clamped: h.clampedCount });
+
+  it('leaves both histograms as record on each would, with the same or a different layout', () => {
+    fc.assert(
+      fc.property(samplesArb, fc.boolean(), (samples, sameLayout) => {
+        const options = { highestTrackableMs: 10_000 };
+        const otherOptions = sameLayout ? options : { highestTrackableMs: 20_000 };
+        const [a, b, c, d] = [options, otherOptions, options, otherOptions].map(
+          (o) => new LatencyHistogram(o),
+        ) as [LatencyHistogram, LatencyHistogram, LatencyHistogram, LatencyHistogram];
+        for (const value of [...samples, -1, 1e9]) {
+          a.recordBoth(b, value);
+          c.record(value);
+          d.record(value);
+        }
+        expect(summaryOf(a)).toEqual(summaryOf(c));
+        expect(summaryOf(b)).toEqual(summaryOf(d));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('rejects a non-finite value and changes neither histogram', () => {
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    expect(() => a.recordBoth(b, Number.NaN)).toThrow();
+    expect(a.count + b.count).toBe(0);
+  });
+});
+
+describe('LatencyHistogram percentiles before any merge', () => {
+  it('equal hdr-histogram-js answers for the same values (a merged copy answers through hdr)', () => {
+    fc.assert(
+      fc.property(samplesArb, fc.array(percentileArb, { minLength: 1, maxLength: 8 }), (samples, ps) => {
+        const staged = new LatencyHistogram({ highestTrackableMs: 60_000 });
+        for (const value of samples) staged.record(value);
+        const viaHdr = new LatencyHistogram({ highestTrackableMs: 60_000 });
+        viaHdr.merge(staged);
+        for (const p of ps) expect(staged.percentile(p)).toBe(viaHdr.percentile(p));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
