@@ -233,23 +233,28 @@ class AgentProcessImpl implements AgentProcess {
   }
 
   async drain(): Promise<void> {
-    if (this.draining) return;
+    if (this.draining) return this.drained;
     this.draining = true;
-    // Closing a consumer waits for the messages it handed over; those not started go back to the queue.
-    const closed = [...this.consumers.values()].map((c) => c.close()); // closing twice is harmless
-    for (const gate of this.gates.values()) gate.close();
-    await Promise.all(closed);
-    await this.control?.close();
-    this.flush();
-    await this.hello(true);
-    await this.publisher.close();
-    await this.connection.close();
-    this.markDrained();
+    try {
+      // Closing a consumer waits for the messages it handed over; those not started go back to the queue.
+      const closed = [...this.consumers.values()].map((c) => c.close()); // closing twice is harmless
+      for (const gate of this.gates.values()) gate.close();
+      await Promise.all(closed);
+      await this.control?.close();
+      this.flush();
+      await this.hello(true);
+      await this.publisher.close();
+      await this.connection.close();
+    } finally {
+      // Also after a failed close: whoever waits (the CLI, to exit) must not wait forever.
+      this.markDrained();
+    }
   }
 
   /** After a failed start: closes everything without waiting (a connection that never opened never closes). */
   abandon(): void {
     this.draining = true;
+    this.markDrained();
     for (const consumer of this.consumers.values()) consumer.close().catch(() => undefined);
     this.control?.close().catch(() => undefined);
     this.publisher.close().catch(() => undefined);
@@ -393,7 +398,7 @@ class AgentProcessImpl implements AgentProcess {
     } else if (control.kind === 'announce') {
       void this.hello();
     } else if (control.kind === 'drain') {
-      void this.drain();
+      this.drain().catch(() => undefined); // `drained` settles either way
     } else if (control.kind === 'capacity') {
       this.changeType(control.agentType, () => this.resize(control.agentType, control.capacity));
     } else {

@@ -109,6 +109,7 @@ export class TaskGate<T extends GatedTask> {
    */
   withdraw(remove: (task: T) => boolean): T[] {
     const removed: T[] = [];
+    if (this.waitingTotal === 0) return removed; // every cancel broadcast asks; most find nothing here
     for (let level = 0; level < this.waiting.length; level++) {
       const queue = this.waiting[level] as T[];
       const kept: T[] = [];
