@@ -402,37 +402,30 @@ class RabbitTransportImpl implements RabbitTransport {
     if (this.closed || this.publisher === undefined)
       throw new FlotillaError(RabbitErrorCode.BrokerUnavailable, 'the transport is not started, or closed');
     try {
-      await this.publisher.send(
-        {
-          exchange: this.topology.controlExchange,
-          routingKey,
-          contentType: CONTENT_TYPE,
-          type: MessageType.Control,
-          headers: versionHeaders,
-        },
-        encode(message),
-      );
+      await this.publishControlTo(this.publisher, routingKey, message);
     } catch (error) {
-      throw new FlotillaError(
-        RabbitErrorCode.BrokerUnavailable,
-        redactText(`cannot send ${message.kind} to the agent processes: ${String(error)}`, this.url),
-      );
+      throw this.brokerError(`cannot send ${message.kind} to the agent processes`, error);
     }
   }
 
+  /** A control message nobody waits for. */
   private publishControl(routingKey: string, message: ControlMessage): void {
-    this.publisher
-      ?.send(
-        {
-          exchange: this.topology.controlExchange,
-          routingKey,
-          contentType: CONTENT_TYPE,
-          type: MessageType.Control,
-          headers: versionHeaders,
-        },
-        encode(message),
-      )
-      .catch(() => undefined); // a lost cancel only leaves the attempt's slot held until its late answer
+    if (this.publisher === undefined) return;
+    // A lost cancel only leaves the attempt's slot held until its late answer.
+    this.publishControlTo(this.publisher, routingKey, message).catch(() => undefined);
+  }
+
+  private publishControlTo(publisher: Publisher, routingKey: string, message: ControlMessage) {
+    return publisher.send(
+      {
+        exchange: this.topology.controlExchange,
+        routingKey,
+        contentType: CONTENT_TYPE,
+        type: MessageType.Control,
+        headers: versionHeaders,
+      },
+      encode(message),
+    );
   }
 
   private onMessage(message: AsyncMessage): void {

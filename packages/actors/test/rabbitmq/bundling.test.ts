@@ -152,6 +152,16 @@ interface Task {
   readonly message: DeliveredMessage;
 }
 
+/** Offers one message per size, tasks numbered from 0 in arrival order; returns how many. */
+function offerMessages(gate: TaskGate<Task>, messageSizes: readonly number[]): number {
+  let next = 0;
+  for (const size of messageSizes) {
+    const message = new DeliveredMessage(size, () => undefined);
+    gate.offer(Array.from({ length: size }, () => ({ id: next++, message })));
+  }
+  return next;
+}
+
 describe('TaskGate and DeliveredMessage', () => {
   it('acknowledges a message once every task has a confirmed answer, requeues it if one failed', () => {
     const statuses: ConsumerStatus[] = [];
@@ -180,11 +190,7 @@ describe('TaskGate and DeliveredMessage', () => {
             started.push(task.id);
             peak = Math.max(peak, running.length);
           });
-          let next = 0;
-          for (const size of messageSizes) {
-            const message = new DeliveredMessage(size, () => undefined);
-            gate.offer(Array.from({ length: size }, () => ({ id: next++, message })));
-          }
+          const next = offerMessages(gate, messageSizes);
           const finish = (index: number) => {
             running.splice(index, 1);
             gate.done();
@@ -216,11 +222,7 @@ describe('TaskGate and DeliveredMessage', () => {
             running.push(task.id);
             started.push(task.id);
           });
-          let next = 0;
-          for (const size of messageSizes) {
-            const message = new DeliveredMessage(size, () => undefined);
-            gate.offer(Array.from({ length: size }, () => ({ id: next++, message })));
-          }
+          const next = offerMessages(gate, messageSizes);
           const finish = (index: number) => {
             running.splice(index, 1);
             gate.done();

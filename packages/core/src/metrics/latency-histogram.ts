@@ -133,22 +133,8 @@ export class LatencyHistogram {
   record(valueMs: number): void {
     // One subtraction rejects NaN and both infinities, which would poison the running sum.
     if (valueMs - valueMs !== 0) throw new ConfigError('valueMs', 'be a finite number', valueMs);
-    this.total++;
-    this.sumMs += valueMs;
-    if (valueMs < this.minMs) this.minMs = valueMs;
-    if (valueMs > this.maxMs) this.maxMs = valueMs;
-    let units: number;
-    if (valueMs < 0) {
-      units = 0;
-      this.clamped++;
-    } else {
-      units = Math.round(valueMs * this.unitsPerMs);
-      if (units > this.highestUnits) {
-        units = this.highestUnits;
-        this.clamped++;
-      }
-    }
-    this.staged.add(units);
+    this.accumulate(valueMs);
+    this.staged.add(this.unitsOf(valueMs));
   }
 
   /**
@@ -169,20 +155,22 @@ export class LatencyHistogram {
     if (valueMs - valueMs !== 0) throw new ConfigError('valueMs', 'be a finite number', valueMs);
     this.accumulate(valueMs);
     other.accumulate(valueMs);
-    let units: number;
-    if (valueMs < 0) {
-      units = 0;
-      this.clamped++;
-      other.clamped++;
-    } else {
-      units = Math.round(valueMs * this.unitsPerMs);
-      if (units > this.highestUnits) {
-        units = this.highestUnits;
-        this.clamped++;
-        other.clamped++;
-      }
-    }
+    const clampedBefore = this.clamped;
+    const units = this.unitsOf(valueMs);
+    other.clamped += this.clamped - clampedBefore;
     this.staged.addBoth(other.staged, units);
+  }
+
+  /** The value in this histogram's units, clamped to its range (and counted when it is). */
+  private unitsOf(valueMs: number): number {
+    if (valueMs < 0) {
+      this.clamped++;
+      return 0;
+    }
+    const units = Math.round(valueMs * this.unitsPerMs);
+    if (units <= this.highestUnits) return units;
+    this.clamped++;
+    return this.highestUnits;
   }
 
   private accumulate(valueMs: number): void {
