@@ -1,5 +1,6 @@
 import { exponential, type Priority } from '@flotilla/core';
 import type { Workload } from '../../src/workload/workload.js';
+import { confidenceInterval } from '../../src/compare/confidence.js';
 
 /** A minimal Poisson source for kernel tests (the full workloads live in src/workload). */
 export function poissonArrivals(ratePerSec: number, type: string, priority: Priority = 'medium'): Workload {
@@ -29,11 +30,12 @@ export function erlangC(servers: number, offeredLoad: number): number {
   return last / (sum + last);
 }
 
-/** Mean and 95% half-width (Student t) of independent replications. */
+/**
+ * Mean and 95% half-width (Student t) of independent replications: the library's own interval, with the
+ * exact t quantile for any number of them (a table of a few counts fell back to 2.0 for others, too
+ * narrow for small counts).
+ */
 export function confidence(values: readonly number[]): { mean: number; halfWidth: number } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
-  const t975: Record<number, number> = { 5: 2.776, 6: 2.571, 8: 2.365, 10: 2.262, 12: 2.201 };
-  return { mean, halfWidth: ((t975[n] ?? 2.0) * Math.sqrt(variance)) / Math.sqrt(n) };
+  const { mean, halfWidth } = confidenceInterval(values, 0.95);
+  return { mean, halfWidth };
 }
