@@ -36,6 +36,7 @@ import {
 } from './wire.js';
 import { CancelledRuns } from './cancelled-runs.js';
 import { DeliveredMessage, TaskGate } from './task-gate.js';
+import { TurnCork } from './turn-cork.js';
 
 /** One agent type an agent process serves. */
 export interface ServedAgentType {
@@ -158,6 +159,8 @@ class AgentProcessImpl implements AgentProcess {
   private markDrained!: () => void;
   /** Counts connection losses and reconnects: a message delivered on an earlier one cannot be acknowledged. */
   private connections = 0;
+  /** Sends a turn's result publishes, and the acks their confirms release, in one socket write. */
+  private readonly cork: TurnCork;
 
   constructor(options: AgentProcessOptions) {
     const { url, client } = connectionOptions(options);
@@ -174,6 +177,7 @@ class AgentProcessImpl implements AgentProcess {
     // acknowledged, are gone: the broker redelivers those messages, so their tasks must not start here.
     this.connection.on('error', () => this.forgetDeliveries());
     this.connection.on('connection', () => this.forgetDeliveries());
+    this.cork = new TurnCork(this.connection, (release) => setImmediate(release));
     const deadLetters = deadLetterDeclarations(this.topology);
     // Lazy: its channel opens (and declares) at the first publish, and again after every reconnect.
     this.publisher = this.connection.createPublisher({
@@ -516,6 +520,7 @@ class AgentProcessImpl implements AgentProcess {
     this.flushScheduled = false;
     const outbox = this.outbox;
     this.outbox = new Map();
+    if (outbox.size > 0) this.cork.hold();
     for (const [replyTo, { events, runs }] of outbox) {
       this.publisher
         .send(
@@ -530,7 +535,10 @@ class AgentProcessImpl implements AgentProcess {
           encodeEvents(events),
         )
         .then(
-          () => runs.forEach((run) => run.message.answered(true)),
+          () => {
+            this.cork.hold(); // the acks these answers release, written a few microtasks from now
+            runs.forEach((run) => run.message.answered(true));
+          },
           // Not confirmed: hand the tasks back; a redelivery's duplicate result is ignored by its delegator.
           () => runs.forEach((run) => run.message.answered(false)),
         );
