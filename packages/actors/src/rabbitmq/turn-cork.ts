@@ -22,6 +22,7 @@ interface Corkable {
  */
 export class TurnCork {
   private held: Corkable | undefined;
+  private beforeRelease: (() => void)[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -39,11 +40,27 @@ export class TurnCork {
     this.schedule(this.release);
   }
 
+  /**
+   * Runs `write` at the end of this turn, just before what was held leaves, so that its frames (a
+   * turn's gathered acks) travel in the same write.
+   */
+  atRelease(write: () => void): void {
+    this.hold();
+    if (this.held === undefined) this.schedule(write);
+    else this.beforeRelease.push(write);
+  }
+
   /** Sends what was held. */
   readonly release = (): void => {
+    const writes = this.beforeRelease;
+    this.beforeRelease = [];
     const socket = this.held;
     this.held = undefined;
-    socket?.uncork();
+    try {
+      for (const write of writes) write();
+    } finally {
+      socket?.uncork();
+    }
   };
 }
 
