@@ -25,10 +25,11 @@ function brokerView(delivered: number[], frames: readonly string[]): Set<number>
     const [, tagText, flag] = frame.split(' ');
     const tag = Number(tagText);
     if (!unacked.has(tag)) throw new Error(`unknown delivery tag ${tag} (${frame})`);
-    if (flag === 'multiple')
-      for (const t of [...unacked])
-        if (t <= tag) unacked.delete(t);
-        else unacked.delete(tag);
+    if (flag !== 'multiple') {
+      unacked.delete(tag);
+      continue;
+    }
+    for (const t of [...unacked]) if (t <= tag) unacked.delete(t);
   }
   return unacked;
 }
