@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { socketOf, TurnCork } from '../../src/rabbitmq/turn-cork.js';
+import { connectionOptions, WRITE_BUFFER_BYTES } from '../../src/rabbitmq/connection-options.js';
 import { BROKER_URL, uniquePrefix } from './broker.js';
 
 /**
@@ -9,12 +10,15 @@ import { BROKER_URL, uniquePrefix } from './broker.js';
  */
 export function turnCorkOnBroker(): void {
   it("finds rabbitmq-client's socket, and what it held reaches the broker once released", async () => {
-    const connection = new Connection({ url: BROKER_URL });
+    const connection = new Connection(connectionOptions({ url: BROKER_URL }).client);
     connection.on('error', () => undefined);
     try {
       await connection.onConnect(5_000, true);
-      const socket = socketOf(connection) as unknown as { writableCorked: number } | undefined;
+      const socket = socketOf(connection) as unknown as
+        { writableCorked: number; writableHighWaterMark: number } | undefined;
       expect(socket).toBeDefined();
+      // The transport's sockets buffer a whole turn before the client waits for them to drain.
+      expect(socket?.writableHighWaterMark).toBe(WRITE_BUFFER_BYTES);
       const queue = `${uniquePrefix()}.cork`;
       await connection.queueDeclare({ queue, exclusive: true });
       const publisher = connection.createPublisher({ confirm: true });
