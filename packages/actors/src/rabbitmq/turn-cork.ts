@@ -16,7 +16,7 @@ interface Corkable {
  *
  * The socket is rabbitmq-client's private `_socket` (5.x): there is no public way to batch frames. If a
  * later version renames or drops it, {@link socketOf} finds nothing and writes go out unbatched, as
- * before; `turn-cork.test.ts` fails so that the loss does not go unnoticed. Corks nest (the client's own
+ * before; the broker test in `turn-cork.suite.ts` fails so that the loss does not go unnoticed. Corks nest (the client's own
  * cork, and the one it holds while the broker blocks the connection, stay balanced), and `end()` uncorks
  * everything, so a socket closed while held loses nothing.
  */
