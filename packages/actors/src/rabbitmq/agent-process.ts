@@ -8,7 +8,7 @@ import {
   type Consumer,
   type Publisher,
 } from 'rabbitmq-client';
-import { checkInteger, checkName, ConfigError, FlotillaError } from '@flotilla/core';
+import { checkInteger, checkName, ConfigError, FlotillaError, systemClock } from '@flotilla/core';
 import { AgentHost, HostErrorCode, serializeError } from '../host/agent-host.js';
 import type { TaskHandler } from '../host/handler.js';
 import type { HostEvent } from '../protocol/messages.js';
@@ -36,6 +36,8 @@ import {
 } from './wire.js';
 import { CancelledRuns } from './cancelled-runs.js';
 import { DeliveredMessage, TaskGate } from './task-gate.js';
+import { TurnCork } from './turn-cork.js';
+import { WorkConsumer, type WorkConsumerTiming } from './work-consumer.js';
 
 /** One agent type an agent process serves. */
 export interface ServedAgentType {
@@ -131,7 +133,7 @@ class AgentProcessImpl implements AgentProcess {
   private readonly url: string;
   private readonly connection: Connection;
   private readonly host: AgentHost;
-  private readonly consumers = new Map<string, Consumer>();
+  private readonly consumers = new Map<string, WorkConsumer>();
   private readonly served: ServedAgentType[];
   private readonly loadsModules: boolean;
   private readonly defaultCapacity: number;
@@ -158,6 +160,9 @@ class AgentProcessImpl implements AgentProcess {
   private markDrained!: () => void;
   /** Counts connection losses and reconnects: a message delivered on an earlier one cannot be acknowledged. */
   private connections = 0;
+  /** Sends a turn's result publishes, and the acks their confirms release, in one socket write. */
+  private readonly cork: TurnCork;
+  private readonly consumerTiming: WorkConsumerTiming;
 
   constructor(options: AgentProcessOptions) {
     const { url, client } = connectionOptions(options);
@@ -174,6 +179,14 @@ class AgentProcessImpl implements AgentProcess {
     // acknowledged, are gone: the broker redelivers those messages, so their tasks must not start here.
     this.connection.on('error', () => this.forgetDeliveries());
     this.connection.on('connection', () => this.forgetDeliveries());
+    this.cork = new TurnCork(this.connection, (release) => setImmediate(release));
+    this.consumerTiming = {
+      clock: systemClock,
+      // A turn's acks leave with its other writes, in the same socket write.
+      atTurnEnd: (flush) => this.cork.atRelease(flush),
+      retryLowMs: client.retryLow ?? 250,
+      retryHighMs: client.retryHigh ?? 5_000,
+    };
     const deadLetters = deadLetterDeclarations(this.topology);
     // Lazy: its channel opens (and declares) at the first publish, and again after every reconnect.
     this.publisher = this.connection.createPublisher({
@@ -268,18 +281,18 @@ class AgentProcessImpl implements AgentProcess {
       this.gates.set(agentType, new TaskGate(capacity, (run) => this.startRun(run), MAX_PRIORITY));
     else gate.reopen();
     const declaration = workQueueDeclaration(this.topology, agentType);
-    const consumer = this.connection.createConsumer(
+    // Every prefetched message is handed over at once; the type's gate bounds the tasks running.
+    const consumer = new WorkConsumer(
+      this.connection,
       {
         queue: declaration.queue.queue,
         queueOptions: declaration.queue,
         queueBindings: [declaration.binding],
         exchanges: exchangeDeclarations(this.topology),
-        qos: { prefetchCount: capacity + queueLimit },
-        // Every prefetched message is handed over at once; the type's gate bounds the tasks running.
-        concurrency: capacity + queueLimit,
-        requeue: true,
+        prefetchCount: capacity + queueLimit,
       },
       (message) => this.onTask(agentType, message),
+      this.consumerTiming,
     );
     this.consumers.set(agentType, consumer);
     try {
@@ -321,8 +334,8 @@ class AgentProcessImpl implements AgentProcess {
 
   /**
    * The connection dropped or came back: every message delivered before is on a closed channel. Its tasks
-   * that have not started are dropped (the broker redelivers the message), and the message ends at once,
-   * because the client waits for every handler before it consumes again on the new channel.
+   * that have not started are dropped (the broker redelivers the message), and the message ends at once
+   * (its acknowledgement is moot: nothing is sent on a closed channel), so that `close()` need not wait.
    */
   private forgetDeliveries(): void {
     const before = this.connections++;
@@ -516,6 +529,7 @@ class AgentProcessImpl implements AgentProcess {
     this.flushScheduled = false;
     const outbox = this.outbox;
     this.outbox = new Map();
+    if (outbox.size > 0) this.cork.hold();
     for (const [replyTo, { events, runs }] of outbox) {
       this.publisher
         .send(
@@ -530,7 +544,10 @@ class AgentProcessImpl implements AgentProcess {
           encodeEvents(events),
         )
         .then(
-          () => runs.forEach((run) => run.message.answered(true)),
+          () => {
+            this.cork.hold(); // the acks these answers release, written a few microtasks from now
+            runs.forEach((run) => run.message.answered(true));
+          },
           // Not confirmed: hand the tasks back; a redelivery's duplicate result is ignored by its delegator.
           () => runs.forEach((run) => run.message.answered(false)),
         );

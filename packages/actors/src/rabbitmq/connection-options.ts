@@ -39,6 +39,9 @@ export function redactText(text: string, url: string): string {
   return out;
 }
 
+/** How much a connection's socket buffers before the client waits for it to drain. */
+export const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 /** Resolves the broker URL and credentials (options, then environment) into rabbitmq-client options. */
 export function connectionOptions(
   options: BrokerOptions,
@@ -70,6 +73,12 @@ export function connectionOptions(
     connectionTimeout: 10_000,
     heartbeat: 10,
     noDelay: true,
+    // A turn's writes are held and leave together (TurnCork); past the default 16 KiB the client would
+    // stop writing until the socket drains and then send the rest a frame at a time, unbatched.
+    // (net.connect takes Duplex options; the client's type for them lists only the TCP ones.)
+    socket: { writableHighWaterMark: WRITE_BUFFER_BYTES } as unknown as NonNullable<
+      ConnectionOptions['socket']
+    >,
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
     ...(options.tls === undefined ? (secure ? { tls: true } : {}) : { tls: options.tls }),
   };

@@ -33,6 +33,7 @@ import {
   type TaskBundle,
 } from './wire.js';
 import { TaskBundler } from './task-bundler.js';
+import { TurnCork } from './turn-cork.js';
 
 /** Error codes of the RabbitMQ transport. */
 export const RabbitErrorCode = {
@@ -154,6 +155,8 @@ class RabbitTransportImpl implements RabbitTransport {
   private readonly declared = new Set<string>();
   private readonly bundler: TaskBundler;
   private readonly announced = new Map<string, AnnouncedAgentProcess>();
+  /** Sends a turn's task publishes, and the acks of the result messages it read, in one socket write. */
+  private readonly cork: TurnCork;
 
   constructor(options: RabbitTransportOptions) {
     const { url, client } = connectionOptions(options);
@@ -189,6 +192,7 @@ class RabbitTransportImpl implements RabbitTransport {
     });
     // Connection errors are retried by the client; printing them would leak nothing but noise.
     this.connection.on('error', () => undefined);
+    this.cork = new TurnCork(this.connection, (release) => setImmediate(release));
   }
 
   async start(handlers: TransportHandlers): Promise<void> {
@@ -221,6 +225,7 @@ class RabbitTransportImpl implements RabbitTransport {
         qos: { prefetchCount: 1_000 },
       },
       (message) => {
+        this.cork.hold(); // the client acknowledges once this returns
         try {
           this.onMessage(message);
         } catch (error) {
@@ -360,6 +365,7 @@ class RabbitTransportImpl implements RabbitTransport {
         this.runFailed(runId, RabbitErrorCode.BrokerUnavailable, 'the transport is not started');
       return;
     }
+    this.cork.hold();
     this.publisher
       .send(
         {
