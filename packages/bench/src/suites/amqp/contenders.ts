@@ -21,6 +21,13 @@ export interface AmqpBenchSetup {
 
 const noop = (payload: unknown): unknown => payload;
 
+/**
+ * Tasks each contender runs, untimed, before it is measured, in the same closed loop: every contender's
+ * Node side (and each run's fresh queues) gets past its cold start. With 2,000, Flotilla's first run of a
+ * suite was still its slowest by a quarter.
+ */
+const WARM_UP_TASKS = 5_000;
+
 /** Flotilla: createFleet over the RabbitMQ transport, one agent process (in this process) serving the type. */
 export async function flotillaAmqp(setup: AmqpBenchSetup, prefix: string): Promise<number> {
   const agents = await startAgentProcess({
@@ -48,7 +55,7 @@ export async function flotillaAmqp(setup: AmqpBenchSetup, prefix: string): Promi
   });
   await fleet.ready();
   const run = (i: number) => fleet.submit({ type: 'noop', payload: i }).result;
-  await closedLoop(run, Math.min(2_000, setup.tasks), setup.window); // warm-up
+  await closedLoop(run, Math.min(WARM_UP_TASKS, setup.tasks), setup.window); // warm-up
   const rate = await closedLoop(run, setup.tasks, setup.window);
   await fleet.close();
   await agents.drain();
@@ -127,7 +134,7 @@ export async function rawClientAmqp(setup: AmqpBenchSetup, prefix: string): Prom
         )
         .catch(reject);
     });
-  await closedLoop(run, Math.min(2_000, setup.tasks), setup.window);
+  await closedLoop(run, Math.min(WARM_UP_TASKS, setup.tasks), setup.window);
   const rate = await closedLoop(run, setup.tasks, setup.window);
   await worker.close();
   await replies.close();
@@ -159,7 +166,7 @@ export async function bullmqRedis(setup: AmqpBenchSetup, prefix: string): Promis
       waiting.set(jobId, resolve);
       queue.add('noop', i, { jobId, removeOnComplete: true, removeOnFail: true }).catch(reject);
     });
-  await closedLoop(run, Math.min(2_000, setup.tasks), setup.window);
+  await closedLoop(run, Math.min(WARM_UP_TASKS, setup.tasks), setup.window);
   const rate = await closedLoop(run, setup.tasks, setup.window);
   await worker.close();
   await queue.obliterate({ force: true });

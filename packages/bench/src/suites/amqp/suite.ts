@@ -9,7 +9,7 @@ import {
 } from '../../harness/report.js';
 import { bullmqRedis, flotillaAmqp, rawClientAmqp, type AmqpBenchSetup } from './contenders.js';
 
-const RUNS = 3;
+const RUNS = 5;
 const SETUP: AmqpBenchSetup = {
   url: process.env.FLOTILLA_BENCH_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
   concurrency: 100,
