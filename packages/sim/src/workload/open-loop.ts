@@ -16,14 +16,17 @@ export function scheduleOpenLoop(
   next: (timeMs: number) => number,
   sample: () => Arrival,
 ): void {
-  let time = next(context.now());
-  // One closure for the whole run, not one per arrival: the simulator's hot path allocates only the
-  // arrival itself.
+  // One closure for the whole run, not one per arrival. The next arrival's time in a one-element typed
+  // array rather than a captured variable: every write of a double to a closure's variable allocates a
+  // heap number, one per arrival.
+  const time = new Float64Array(1);
+  time[0] = next(context.now());
   const fire = (): void => {
     if (!context.active()) return;
     context.submit(sample());
-    time = next(time);
-    context.at(time, fire);
+    const nextMs = next(time[0] as number);
+    time[0] = nextMs;
+    context.at(nextMs, fire);
   };
-  context.at(time, fire);
+  context.at(time[0] as number, fire);
 }
