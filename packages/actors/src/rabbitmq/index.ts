@@ -13,3 +13,4 @@ export {
 } from './agent-process.js';
 export { redactUrl, type BrokerOptions } from './connection-options.js';
 export { resolveTopology, workQueueName, type Topology, type TopologyOptions } from './topology.js';
+export { deleteTopology } from './delete-topology.js';

@@ -1,5 +1,5 @@
 import { Connection } from 'rabbitmq-client';
-import { resolveTopology, workQueueName } from '../../src/rabbitmq/topology.js';
+import { deleteTopology as deleteFleetTopology } from '../../src/rabbitmq/delete-topology.js';
 
 /** The broker the RabbitMQ tests run against (override with FLOTILLA_TEST_BROKER_URL). */
 export const BROKER_URL = process.env.FLOTILLA_TEST_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -37,20 +37,5 @@ export function uniquePrefix(): string {
 
 /** Deletes every queue and exchange a test made under `prefix`. */
 export async function deleteTopology(prefix: string, agentTypes: readonly string[]): Promise<void> {
-  const topology = resolveTopology({ prefix });
-  const connection = new Connection({ url: BROKER_URL });
-  connection.on('error', () => undefined);
-  try {
-    for (const type of agentTypes) await connection.queueDelete({ queue: workQueueName(topology, type) });
-    await connection.queueDelete({ queue: topology.deadLetterQueue });
-    for (const exchange of [
-      topology.tasksExchange,
-      topology.resultsExchange,
-      topology.controlExchange,
-      topology.deadLetterExchange,
-    ])
-      await connection.exchangeDelete({ exchange });
-  } finally {
-    await connection.close();
-  }
+  await deleteFleetTopology({ url: BROKER_URL, prefix }, agentTypes);
 }

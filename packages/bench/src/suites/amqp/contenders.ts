@@ -1,6 +1,6 @@
 import { Connection, type AsyncMessage } from 'rabbitmq-client';
 import { Queue, Worker } from 'bullmq';
-import { createFleet, rabbitmq, resolveTopology, startAgentProcess, workQueueName } from '@flotilla/actors';
+import { createFleet, deleteTopology, rabbitmq, startAgentProcess } from '@flotilla/actors';
 import { closedLoop, NOOP_MODULE } from '../runtime/workloads.js';
 
 /** What every contender shares: the same broker or Redis, the same concurrency, the same closed loop. */
@@ -59,32 +59,9 @@ export async function flotillaAmqp(setup: AmqpBenchSetup, prefix: string): Promi
   const rate = await closedLoop(run, setup.tasks, setup.window);
   await fleet.close();
   await agents.drain();
-  await deleteFlotillaTopology(setup.url, prefix, ['noop']);
+  // Durable queues and exchanges outlive the run: without this, every bench run left its own on the broker.
+  await deleteTopology({ url: setup.url, prefix }, ['noop']);
   return rate;
-}
-
-/** Deletes the durable queues and exchanges a Flotilla run made, so that runs do not pile up on the broker. */
-async function deleteFlotillaTopology(
-  url: string,
-  prefix: string,
-  agentTypes: readonly string[],
-): Promise<void> {
-  const topology = resolveTopology({ prefix });
-  const connection = new Connection({ url });
-  connection.on('error', () => undefined);
-  try {
-    for (const type of agentTypes) await connection.queueDelete({ queue: workQueueName(topology, type) });
-    await connection.queueDelete({ queue: topology.deadLetterQueue });
-    for (const exchange of [
-      topology.tasksExchange,
-      topology.resultsExchange,
-      topology.controlExchange,
-      topology.deadLetterExchange,
-    ])
-      await connection.exchangeDelete({ exchange });
-  } finally {
-    await connection.close();
-  }
 }
 
 /**
