@@ -70,6 +70,9 @@ const FLOOR_MODEL: FloorModel = {
   serviceMeanMs: 1000,
 };
 
+/** The bench model's parameters, as every Flotilla-side result reports them. */
+const MODEL_PARAMS = { agents: AGENTS, tasks: TASKS, strategy: 'power-of-two', priorities: 4 };
+
 const ratePer = (report: SimReport): number => report.tasks.completed / (report.wallMs / 1000);
 
 /**
@@ -113,13 +116,13 @@ export async function runSimSuite(log: (line: string) => void): Promise<SuiteRep
   const results: BenchResult[] = [
     {
       name: 'sim/flotilla',
-      params: { agents: AGENTS, tasks: TASKS, strategy: 'power-of-two', priorities: 4 },
+      params: MODEL_PARAMS,
       value: oursMedian,
       unit: 'tasks/s',
     },
     {
       name: 'sim/flotilla-cold',
-      params: { agents: AGENTS, tasks: TASKS, strategy: 'power-of-two', priorities: 4 },
+      params: MODEL_PARAMS,
       value: ratePer(cold),
       unit: 'tasks/s',
     },
@@ -127,7 +130,7 @@ export async function runSimSuite(log: (line: string) => void): Promise<SuiteRep
   const floorMedian = median(floors);
   results.push({
     name: 'sim/primitives-floor',
-    params: { agents: AGENTS, tasks: TASKS, strategy: 'power-of-two', priorities: 4 },
+    params: MODEL_PARAMS,
     value: floorMedian,
     unit: 'tasks/s',
   });
