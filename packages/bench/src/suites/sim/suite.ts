@@ -12,7 +12,7 @@ import {
   type BenchResult,
   type SuiteReport,
 } from '../../harness/report.js';
-import { runPrimitivesFloor, type FloorModel } from './primitives-floor.js';
+import type { FloorModel } from './primitives-floor.js';
 
 const AGENTS = 1_000;
 const TASKS = 1_000_000;
@@ -21,6 +21,7 @@ const SIMPY_CUSTOMERS = 200_000;
 /** Debian's python3-simpy installs for the system interpreter, not for another python3 on the PATH. */
 const SYSTEM_PYTHON = '/usr/bin/python3';
 const PEER = fileURLToPath(new URL('../../../peers/simpy_mmc.py', import.meta.url));
+const FLOOR_MAIN = fileURLToPath(new URL('./primitives-floor-main.js', import.meta.url));
 
 const ROUNDS = 3;
 
@@ -70,6 +71,13 @@ const FLOOR_MODEL: FloorModel = {
   serviceMeanMs: 1000,
 };
 
+/** The primitives floor's tasks per wall second, run warm in a process of its own (see its entry). */
+function runFloor(): number {
+  const floor = spawnSync(process.execPath, [FLOOR_MAIN, JSON.stringify(FLOOR_MODEL)], { encoding: 'utf8' });
+  if (floor.status !== 0) throw new Error(`sim bench: the primitives floor failed: ${floor.stderr}`);
+  return (JSON.parse(floor.stdout.trim()) as { tasksPerSec: number }).tasksPerSec;
+}
+
 /** The bench model's parameters, as every Flotilla-side result reports them. */
 const MODEL_PARAMS = { agents: AGENTS, tasks: TASKS, strategy: 'power-of-two', priorities: 4 };
 
@@ -83,8 +91,9 @@ const ratePer = (report: SimReport): number => report.tasks.completed / (report.
  * compile the per-task path (reported as `sim/flotilla-cold`, so a one-off run's speed stays visible),
  * then {@link ROUNDS} rounds interleave a Flotilla run with a SimPy run, so machine noise hits both alike,
  * and medians count. SimPy runs in CPython, which has no JIT to warm. Each round also runs the model on
- * the bare core primitives ({@link runPrimitivesFloor}, `sim-vs-primitives-floor`, reported): the
- * simulator's limit, as the raw port is the runtime's.
+ * the bare core primitives (`runPrimitivesFloor`, `sim-vs-primitives-floor`, reported): the
+ * simulator's limit, as the raw port is the runtime's. The floor runs in a process of its own, warm: in
+ * this one it would leave the shared primitives' call sites with mixed type feedback and slow both.
  */
 export async function runSimSuite(log: (line: string) => void): Promise<SuiteReport> {
   const cold = runFlotilla();
@@ -101,7 +110,7 @@ export async function runSimSuite(log: (line: string) => void): Promise<SuiteRep
     if (report.traceHash !== cold.traceHash)
       throw new Error(`sim bench: trace hash ${report.traceHash} differs from ${cold.traceHash}`);
     ours.push(ratePer(report));
-    floors.push(runPrimitivesFloor(FLOOR_MODEL, () => performance.now()));
+    floors.push(runFloor());
     const peer = runSimPy();
     if ('unavailable' in peer) unavailable = peer.unavailable;
     else peers.push(peer.customers / peer.wallSec);
