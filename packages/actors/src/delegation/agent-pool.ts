@@ -207,17 +207,46 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
         }
       }
       this.queue.pop(nowMs);
-      const agent = this.bySlot[slot] as A;
-      this.table.assign(slot);
-      record.agent = agent;
-      if (agent.running < this.spec.capacity) this.starter.start(record, agent, nowMs);
-      else {
-        record.place = 'local';
-        agent.local.push(record);
-      }
+      this.place(record, slot, nowMs);
     }
     this.armExpiry();
     this.depthChanged();
+  }
+
+  /**
+   * Hands a task that finds the queue empty straight to an agent, as the next pump would (it would be
+   * the first task served, and nothing behind it can jump ahead of an empty queue); false if it must wait
+   * (dispatch paused, no eligible agent free, the rate limit, or already expired), and then nothing changed.
+   * Most tasks of an unsaturated pool arrive to an empty queue: they skip the queue's push and pop and
+   * the deferred pump.
+   */
+  dispatchNow(record: R): boolean {
+    if (!this.queue.passesThrough || !dispatchAllowed(this.delegator.getSnapshot())) return false;
+    const nowMs = this.clock.now();
+    const task = record.task;
+    if (task.ttlMs !== undefined && expiresAt(task) <= nowMs) return false;
+    const request = this.request;
+    request.nowMs = nowMs;
+    request.requiredMask = record.requiredMask;
+    request.affinityKey = task.affinityKey;
+    const slot = this.strategy.pick(request);
+    if (slot === NO_AGENT) return false;
+    // Refused by the rate limit, the task queues and the pump arms its wake-up (a refusal charges nothing).
+    if (this.limiter !== undefined && this.limiter.tryAcquire(task.cost, nowMs) > 0) return false;
+    this.place(record, slot, nowMs);
+    return true;
+  }
+
+  /** Assigns `record` to the agent in `slot`: it starts if the agent has a free slot, else waits locally. */
+  private place(record: R, slot: number, nowMs: number): void {
+    const agent = this.bySlot[slot] as A;
+    this.table.assign(slot);
+    record.agent = agent;
+    if (agent.running < this.spec.capacity) this.starter.start(record, agent, nowMs);
+    else {
+      record.place = 'local';
+      agent.local.push(record);
+    }
   }
 
   /** Adds an agent to the pool's agents (its slot in the table is already taken). */

@@ -140,8 +140,9 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
 
   /**
    * Takes a task in: refused (settled `rejected`, with the reason) when closing, when no agent of its type
-   * has its capabilities, or under backpressure; otherwise queued for dispatch. Returns whether it was
-   * accepted. `record.task.createdAt` is its submission time.
+   * has its capabilities, or under backpressure; otherwise started on an agent at once if it finds the
+   * queue empty and an eligible agent free (`AgentPool.dispatchNow`), else queued for dispatch. Returns
+   * whether it was accepted. `record.task.createdAt` is its submission time.
    */
   submit(record: R): boolean {
     const pool = this.poolFor(record);
@@ -164,6 +165,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
       );
     }
     this.liveCount++;
+    if (pool.dispatchNow(record)) return true;
     if (!pool.enqueue(record, this.shed)) {
       this.settle(record, {
         kind: 'rejected',

@@ -91,6 +91,15 @@ export class TaskQueue<T> {
     return this.levelCount[priorityLevel(priority)] as number;
   }
 
+  /**
+   * True if an entry offered now would be the next one served and nothing else would change: the queue is
+   * empty and keeps no per-entry accounting (fair share's tenant tags are charged as entries pass). A
+   * caller with a consumer ready may then hand the entry over without queueing it.
+   */
+  get passesThrough(): boolean {
+    return this.count === 0 && this.fair === undefined;
+  }
+
   /** Clock time of the earliest expiry among queued entries, or `Infinity`. */
   nextExpiryMs(): number {
     const slot = this.expiryHeap.peek();

@@ -211,6 +211,17 @@ describe('TaskQueue', () => {
     expect(queue.remove(second)).toBe('urgent');
   });
 
+  it('passes through only when empty and without fair share', () => {
+    const strict = new TaskQueue<string>({ maxDepth: 10 });
+    expect(strict.passesThrough).toBe(true);
+    const handle = strict.offer('a', { priority: 'low', nowMs: 0 });
+    expect(strict.passesThrough).toBe(false);
+    strict.remove(handle);
+    expect(strict.passesThrough).toBe(true);
+    expect(new TaskQueue<string>({ maxDepth: 10, agingMs: 100 }).passesThrough).toBe(true);
+    expect(new TaskQueue<string>({ maxDepth: 10, fairShare: {} }).passesThrough).toBe(false);
+  });
+
   it('never hands out a lower priority while a higher one waits, and is FIFO within a priority', () => {
     fc.assert(
       fc.property(fc.array(priorityArb, { minLength: 1, maxLength: 200 }), (priorities) => {
