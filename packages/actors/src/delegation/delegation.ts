@@ -335,7 +335,9 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
     pool.table.release(agent.slot);
     pool.startNextLocal(agent);
     if (agent.draining && pool.table.loadOf(agent.slot) === 0) this.roster.drained(agent);
-    this.wake(pool);
+    // A free slot matters to the pump only if a task waits for one (an unsaturated pool's usual case:
+    // every completion would otherwise queue a pump that finds nothing to do).
+    if (pool.queue.size > 0) this.wake(pool);
   }
 
   // ------------------------------------------------------------------ attempts
