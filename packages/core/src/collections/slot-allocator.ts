@@ -51,9 +51,12 @@ export class SlotAllocator {
 
   /** The slot of `handle` if it is still live under that handle, else -1. */
   slotOf(handle: number): number {
-    if (!Number.isInteger(handle) || handle < 0) return -1;
-    const slot = handle % SlotAllocator.MAX_SLOTS;
-    if (slot >= this.high) return -1;
-    return Math.floor(handle / SlotAllocator.MAX_SLOTS) === this.generations[slot] ? slot : -1;
+    // A division by 2^24 is exact, so floor-and-subtract splits the handle as `%` would, without the float
+    // modulo (a libm call, on every answer's lookup). NaN, infinities, negatives and fractions fail a test.
+    if (!(handle >= 0)) return -1;
+    const generation = Math.floor(handle / SlotAllocator.MAX_SLOTS);
+    const slot = handle - generation * SlotAllocator.MAX_SLOTS;
+    if (!(slot < this.high) || (slot | 0) !== slot) return -1;
+    return generation === this.generations[slot] ? slot : -1;
   }
 }

@@ -125,4 +125,25 @@ describe('SlotAllocator', () => {
     expect(slots.slotOf(handle)).toBe(-1);
     expect(slots.slotOf(slots.handleOf(b))).toBe(b);
   });
+
+  it('finds no slot for a handle that is not one: negative, fractional, not finite, or never handed out', () => {
+    const slots = new SlotAllocator();
+    const live = slots.handleOf(slots.allocate());
+    slots.release(slots.allocate());
+    const reused = slots.handleOf(slots.allocate()); // slot 1, generation 1
+    expect(reused).toBe(1 + SlotAllocator.MAX_SLOTS);
+    expect(slots.slotOf(reused)).toBe(1);
+    for (const handle of [
+      -1,
+      -SlotAllocator.MAX_SLOTS,
+      live + 0.5,
+      reused - 0.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      2,
+      2 ** 53,
+    ])
+      expect(slots.slotOf(handle)).toBe(-1);
+  });
 });

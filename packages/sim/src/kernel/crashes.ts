@@ -23,7 +23,6 @@ export function scheduleCrashes(
   const roster = delegation.roster;
   const crash = (agent: SimAgent, fault: CrashFault, onBack: () => void): void => {
     if (agent.hostDown || roster.agents.get(agent.id) !== agent) return;
-    agent.epoch++;
     agent.hostDown = true;
     const verdict = roster.crashed(
       [agent],

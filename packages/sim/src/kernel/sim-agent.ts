@@ -19,7 +19,6 @@ export class SimAgentRecord implements SimAgent {
   readonly speed: number;
   readonly capacity: number;
   hostDown = false;
-  epoch = 0;
   /** A double from the start (`-0`, the same 0 in every sum), for the reason `SimTaskRecord.runId` is. */
   busyAtWarmupMs = -0;
   readonly prefixCache: Map<number, true> | undefined;

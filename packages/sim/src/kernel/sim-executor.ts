@@ -1,6 +1,5 @@
 import {
   createDistribution,
-  SlotAllocator,
   type Distribution,
   type Rng,
   type SerializedError,
@@ -41,8 +40,6 @@ export interface SimAgent extends DelegatedAgentBase {
   readonly capacity: number;
   /** Its process is down (crashed, not yet back). */
   hostDown: boolean;
-  /** Bumped by each crash: answers of attempts from before the crash never arrive. */
-  epoch: number;
   readonly createdAtMs: number;
   /** Busy time when the warm-up ended (statistics cover what comes after). */
   busyAtWarmupMs: number;
@@ -83,24 +80,16 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
   private blocksHit = 0;
   /** Every agent that ever existed, in creation order (the report's per-agent figures). */
   readonly created: SimAgent[] = [];
-  // Answers on their way back to the delegation, by slot: the clock calls `deliver(slot)`, one callback
-  // for every answer, instead of a closure (and its context) allocated per attempt.
-  private readonly answers = new SlotAllocator();
-  private answerRunIds = new Float64Array(64);
-  private answerEpochs = new Float64Array(64);
-  private readonly answerAgents: Array<SimAgent | undefined> = [];
-  private readonly answerErrors: Array<ErrorFault | undefined> = [];
-  private readonly deliver = (slot: number): void => {
-    const agent = this.answerAgents[slot] as SimAgent;
-    const error = this.answerErrors[slot];
-    const runId = this.answerRunIds[slot] as number;
-    const epoch = this.answerEpochs[slot] as number;
-    this.answerAgents[slot] = undefined;
-    this.answerErrors[slot] = undefined;
-    this.answers.release(slot);
-    if (agent.epoch !== epoch) return; // the agent crashed meanwhile: this answer never comes
-    if (error === undefined) this.delegation.completed(runId, undefined);
-    else this.delegation.failed(runId, errorOf(error));
+  // Answers travel back as their run id, the clock's argument to one shared callback per kind of answer
+  // (no closure per attempt). An answer of an attempt from before its agent crashed needs no test here:
+  // the crash ended that attempt in the delegation (`lost`), so its run id is stale and finds nothing.
+  private readonly complete = (runId: number): void => this.delegation.completed(runId, undefined);
+  /** The fault of each attempt on its way to fail, by run id (only under error faults). */
+  private readonly failures = new Map<number, ErrorFault>();
+  private readonly fail = (runId: number): void => {
+    const fault = this.failures.get(runId) as ErrorFault;
+    this.failures.delete(runId);
+    this.delegation.failed(runId, errorOf(fault));
   };
 
   constructor(
@@ -168,22 +157,12 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
     const doneMs = startMs + workMs;
     const backMs = this.transit(agent, doneMs);
     if (backMs < 0) return;
-    const slot = this.answers.allocate();
-    if (slot >= this.answerRunIds.length) this.growAnswers();
-    this.answerRunIds[slot] = runId;
-    this.answerEpochs[slot] = agent.epoch;
-    this.answerAgents[slot] = agent;
-    this.answerErrors[slot] = error;
-    this.clock.callAt(doneMs + backMs, this.deliver, slot);
-  }
-
-  private growAnswers(): void {
-    const runIds = new Float64Array(this.answerRunIds.length * 2);
-    runIds.set(this.answerRunIds);
-    this.answerRunIds = runIds;
-    const epochs = new Float64Array(this.answerEpochs.length * 2);
-    epochs.set(this.answerEpochs);
-    this.answerEpochs = epochs;
+    if (error === undefined) {
+      this.clock.callAt(doneMs + backMs, this.complete, runId);
+      return;
+    }
+    this.failures.set(runId, error);
+    this.clock.callAt(doneMs + backMs, this.fail, runId);
   }
 
   abort(agent: SimAgent, runId: number, _reason: 'timeout' | 'cancelled'): void {
