@@ -39,6 +39,16 @@ export interface DelegationInput<R extends DelegatedTask, A extends DelegatedAge
   readonly defer?: (callback: () => void) => void;
   /** Redrive of a dead letter: a new submission (the runtime's returns its handle). */
   readonly redrive?: (entry: DeadLetter) => unknown;
+  /**
+   * Start a task inside `submit` when it finds its queue empty and an eligible agent free
+   * (`AgentPool.dispatchNow`), rather than at the end of the step. Default false. The same agent, at the
+   * same time: the pump at the end of the step would serve it first and pick from the same table. The
+   * simulator sets it (a submission there is an event of its own, so the end of the step is the same
+   * simulated instant, and the queue's push and pop and the deferred pump were a sixth of a simulated
+   * task's cost). The runtime does not: a task handle's `started` listeners are attached after `submit`
+   * returns, and would miss a start inside it.
+   */
+  readonly startOnSubmit?: boolean;
 }
 
 /**
@@ -72,6 +82,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
   private readonly defer: (callback: () => void) => void;
   private readonly retryPolicy: RetryPolicy;
   private readonly retryRng: Rng;
+  private readonly startOnSubmit: boolean;
   private liveCount = 0;
   /** No new work: the owner is closing (retries end in failure, submissions are refused). */
   private closing = false;
@@ -83,6 +94,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
     this.executor = input.executor;
     this.hooks = input.hooks;
     this.defer = input.defer ?? queueMicrotask;
+    this.startOnSubmit = input.startOnSubmit ?? false;
     const rng = createRng(input.seed);
     this.retryRng = rng.fork('retry');
     this.retryPolicy = createRetryPolicy({
@@ -140,9 +152,9 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
 
   /**
    * Takes a task in: refused (settled `rejected`, with the reason) when closing, when no agent of its type
-   * has its capabilities, or under backpressure; otherwise started on an agent at once if it finds the
-   * queue empty and an eligible agent free (`AgentPool.dispatchNow`), else queued for dispatch. Returns
-   * whether it was accepted. `record.task.createdAt` is its submission time.
+   * has its capabilities, or under backpressure; otherwise queued for dispatch (or, with
+   * {@link DelegationInput.startOnSubmit}, started at once if nothing waits ahead of it and an agent is
+   * free). Returns whether it was accepted. `record.task.createdAt` is its submission time.
    */
   submit(record: R): boolean {
     const pool = this.poolFor(record);
@@ -165,7 +177,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
       );
     }
     this.liveCount++;
-    if (pool.dispatchNow(record)) return true;
+    if (this.startOnSubmit && pool.dispatchNow(record)) return true;
     if (!pool.enqueue(record, this.shed)) {
       this.settle(record, {
         kind: 'rejected',

@@ -9,7 +9,7 @@ import type { DelegationOptions, PoolSpec } from '../../src/delegation/delegatio
  * executor that records each attempt it is asked to start: what starts inside `submit`, and what waits
  * for the end of the step, is visible.
  */
-function harness(options: DelegationOptions = {}, spec: Partial<PoolSpec> = {}) {
+function harness(options: DelegationOptions = {}, spec: Partial<PoolSpec> = {}, startOnSubmit = true) {
   const clock = new VirtualClock();
   const started: string[] = [];
   const outcomes = new Map<string, TaskOutcome['kind']>();
@@ -47,6 +47,7 @@ function harness(options: DelegationOptions = {}, spec: Partial<PoolSpec> = {}) 
       decision: () => undefined,
     },
     defer: (callback) => deferred.push(callback),
+    startOnSubmit,
   });
   delegation.roster.start();
   const endStep = (): void => {
@@ -80,12 +81,21 @@ function harness(options: DelegationOptions = {}, spec: Partial<PoolSpec> = {}) 
   return { clock, delegation, pool, started, outcomes, submit, complete, endStep };
 }
 
-describe('a task that finds the queue empty and an agent free', () => {
+describe('with startOnSubmit, a task that finds the queue empty and an agent free', () => {
   it('starts within submit, without passing through the queue', () => {
     const { pool, started, submit } = harness();
     expect(submit('a')).toBe(true);
     expect(started).toEqual(['a']);
     expect(pool.queue.size).toBe(0);
+  });
+
+  it('starts at the end of the step, as the pump serves it, unless startOnSubmit is set', () => {
+    const { pool, started, submit, endStep } = harness({}, {}, false);
+    submit('a');
+    expect(started).toEqual([]);
+    expect(pool.queue.size).toBe(1);
+    endStep();
+    expect(started).toEqual(['a']);
   });
 
   it('waits its turn behind a task already queued, even one of lower priority', () => {

@@ -34,6 +34,27 @@ describe('createFleet with worker threads', () => {
     await fleet.close();
   });
 
+  it('tells a started listener attached after submit, and starts a burst by priority', async () => {
+    const fleet = createFleet({
+      agents: [{ type: 'echo', module: agentPath('echo'), replicas: 1, capacity: 1 }],
+      threads: 1,
+    });
+    await fleet.ready();
+    // The agent is free, and the task's listeners can only be attached once submit has returned.
+    const low = fleet.submit({ type: 'echo', payload: 'low', priority: 'low' });
+    const urgent = fleet.submit({ type: 'echo', payload: 'urgent', priority: 'critical' });
+    const starts: string[] = [];
+    for (const [name, handle] of [
+      ['low', low],
+      ['urgent', urgent],
+    ] as const)
+      handle.on('started', ({ attempt, agentId }) => starts.push(`${name} ${attempt} ${agentId}`));
+    await Promise.all([low.result, urgent.result]);
+    // Submitted in one step, they are served by priority: the critical one takes the one free slot.
+    expect(starts).toEqual([expect.stringMatching(/^urgent 1 /), expect.stringMatching(/^low 1 /)]);
+    await fleet.close();
+  });
+
   it('retries failures with backoff, then dead-letters them, and redrives on request', async () => {
     const fleet = createFleet({
       agents: [{ type: 'fail', module: agentPath('fail'), replicas: 2 }],

@@ -253,6 +253,7 @@ export function simulate(config: SimConfig): SimReport {
     seed: config.seed,
     executor,
     defer,
+    startOnSubmit: true,
     hooks: {
       settled: (record, outcome) => settled(record, outcome),
       started: (record, agent) => started(record, agent),
