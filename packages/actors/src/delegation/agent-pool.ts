@@ -216,12 +216,18 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
   /**
    * Hands a task that finds the queue empty straight to an agent, as the next pump would (it would be
    * the first task served, and nothing behind it can jump ahead of an empty queue); false if it must wait
-   * (dispatch paused, no eligible agent free, the rate limit, or already expired), and then nothing changed.
+   * (dispatch paused, no agent available, capabilities required, a rate limit, or already expired), and
+   * then nothing changed.
    * Most tasks of an unsaturated pool arrive to an empty queue: they skip the queue's push and pop and
    * the deferred pump.
    */
   dispatchNow(record: R): boolean {
     if (!this.queue.passesThrough || !dispatchAllowed(this.delegator.getSnapshot())) return false;
+    // Only where the pick cannot come to nothing: no capability filter, an agent available, no rate limit
+    // to refuse after it. A pick that failed would leave its draws (random strategies) or cursor moves
+    // behind, and the pump's own pick for the task would no longer be the one it would have made.
+    if (this.limiter !== undefined || record.requiredMask !== 0 || this.table.availableCount === 0)
+      return false;
     const nowMs = this.clock.now();
     const task = record.task;
     if (task.ttlMs !== undefined && expiresAt(task) <= nowMs) return false;
@@ -231,8 +237,6 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     request.affinityKey = task.affinityKey;
     const slot = this.strategy.pick(request);
     if (slot === NO_AGENT) return false;
-    // Refused by the rate limit, the task queues and the pump arms its wake-up (a refusal charges nothing).
-    if (this.limiter !== undefined && this.limiter.tryAcquire(task.cost, nowMs) > 0) return false;
     this.place(record, slot, nowMs);
     return true;
   }

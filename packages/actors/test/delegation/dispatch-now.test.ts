@@ -61,13 +61,14 @@ function harness(options: DelegationOptions = {}, spec: Partial<PoolSpec> = {}, 
     priority: Priority = 'medium',
     ttlMs?: number,
     createdAtMs = clock.now(),
+    capabilities: readonly string[] = [],
   ): boolean =>
     delegation.submit({
       task: createTask(
-        { type: 'w', payload: id, priority, ...(ttlMs === undefined ? {} : { ttlMs }) },
+        { type: 'w', payload: id, priority, capabilities, ...(ttlMs === undefined ? {} : { ttlMs }) },
         { id, nowMs: createdAtMs },
       ),
-      requiredMask: 0,
+      requiredMask: 0, // set by submit
       place: 'queued',
       queueHandle: -1,
       agent: undefined,
@@ -121,6 +122,14 @@ describe('with startOnSubmit, a task that finds the queue empty and an agent fre
     expect(started).toEqual(['a']);
   });
 
+  it('queues when it requires capabilities, whose filter could leave the pick with nothing', () => {
+    const { started, submit, endStep } = harness({}, { capabilities: ['gpu'] });
+    submit('a', 'medium', undefined, undefined, ['gpu']);
+    expect(started).toEqual([]);
+    endStep();
+    expect(started).toEqual(['a']);
+  });
+
   it('queues while dispatch is paused, and starts on resume', () => {
     const { delegation, started, submit, endStep } = harness();
     const pool = delegation.poolOf('w');
@@ -143,14 +152,14 @@ describe('with startOnSubmit, a task that finds the queue empty and an agent fre
     expect(outcomes.get('stale')).toBe('expired');
   });
 
-  it('queues when the rate limit refuses it, and starts when the limiter admits again', () => {
+  it('queues under a rate limit, which could refuse it after the pick, and starts as the limiter admits', () => {
     const { clock, started, submit, endStep } = harness(
       {},
       { replicas: 2, rateLimit: { requests: { limit: 1, intervalMs: 1_000 } } },
     );
     submit('a');
     submit('b');
-    expect(started).toEqual(['a']);
+    expect(started).toEqual([]);
     endStep();
     expect(started).toEqual(['a']);
     clock.advanceBy(1_000);
