@@ -44,7 +44,7 @@ export interface DelegationInput<R extends DelegatedTask, A extends DelegatedAge
    * (`AgentPool.dispatchNow`), rather than at the end of the step. Default false. The same agent, at the
    * same time: the pump at the end of the step would serve it first and pick from the same table. The
    * simulator sets it (a submission there is an event of its own, so the end of the step is the same
-   * simulated instant, and the queue's push and pop and the deferred pump were a sixth of a simulated
+   * simulated instant, and the queue's push and pop and the deferred pump were an eighth of a simulated
    * task's cost). The runtime does not: a task handle's `started` listeners are attached after `submit`
    * returns, and would miss a start inside it.
    */
