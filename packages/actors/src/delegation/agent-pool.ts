@@ -189,14 +189,10 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
       return;
     }
     const nowMs = this.clock.now();
-    const request = this.request;
-    request.nowMs = nowMs;
     for (;;) {
       const record = this.queue.peek(nowMs);
       if (record === undefined) break;
-      request.requiredMask = record.requiredMask;
-      request.affinityKey = record.task.affinityKey;
-      const slot = this.strategy.pick(request);
+      const slot = this.pick(record, nowMs);
       if (slot === NO_AGENT) break;
       if (this.limiter !== undefined) {
         const waitMs = this.limiter.tryAcquire(record.task.cost, nowMs);
@@ -215,11 +211,10 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
 
   /**
    * Hands a task that finds the queue empty straight to an agent, as the next pump would (it would be
-   * the first task served, and nothing behind it can jump ahead of an empty queue); false if it must wait
-   * (dispatch paused, no agent available, capabilities required, a rate limit, or already expired), and
-   * then nothing changed.
-   * Most tasks of an unsaturated pool arrive to an empty queue: they skip the queue's push and pop and
-   * the deferred pump.
+   * the first task served, and nothing behind it can jump ahead of an empty queue); false, with nothing
+   * changed, if it must wait (dispatch paused, no agent available, capabilities required, a rate limit,
+   * or already expired). Most tasks of an unsaturated pool arrive to an empty queue: they skip the
+   * queue's push and pop and the deferred pump.
    */
   dispatchNow(record: R): boolean {
     if (!this.queue.passesThrough || !dispatchAllowed(this.delegator.getSnapshot())) return false;
@@ -231,14 +226,19 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     const nowMs = this.clock.now();
     const task = record.task;
     if (task.ttlMs !== undefined && expiresAt(task) <= nowMs) return false;
-    const request = this.request;
-    request.nowMs = nowMs;
-    request.requiredMask = record.requiredMask;
-    request.affinityKey = task.affinityKey;
-    const slot = this.strategy.pick(request);
+    const slot = this.pick(record, nowMs);
     if (slot === NO_AGENT) return false;
     this.place(record, slot, nowMs);
     return true;
+  }
+
+  /** The strategy's agent for `record` now, or {@link NO_AGENT}. */
+  private pick(record: R, nowMs: number): number {
+    const request = this.request;
+    request.nowMs = nowMs;
+    request.requiredMask = record.requiredMask;
+    request.affinityKey = record.task.affinityKey;
+    return this.strategy.pick(request);
   }
 
   /** Assigns `record` to the agent in `slot`: it starts if the agent has a free slot, else waits locally. */

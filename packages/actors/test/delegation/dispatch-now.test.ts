@@ -82,6 +82,22 @@ function harness(options: DelegationOptions = {}, spec: Partial<PoolSpec> = {}, 
   return { clock, delegation, pool, started, outcomes, submit, complete, endStep };
 }
 
+/** Setups in which a task that finds the queue empty and an agent free still takes the queue. */
+const QUEUED: ReadonlyArray<{
+  readonly why: string;
+  readonly options?: DelegationOptions;
+  readonly spec?: Partial<PoolSpec>;
+  readonly startOnSubmit?: boolean;
+  readonly capabilities?: readonly string[];
+}> = [
+  // The runtime's default: the pump at the end of the step serves it.
+  { why: 'without startOnSubmit', startOnSubmit: false },
+  // Fair share's tenant accounting must see every task pass.
+  { why: 'under fair share', options: { queue: { fairShare: {} } } },
+  // A capability filter could leave the pick with nothing, and a failed pick leaves draws behind.
+  { why: 'requiring capabilities', spec: { capabilities: ['gpu'] }, capabilities: ['gpu'] },
+];
+
 describe('with startOnSubmit, a task that finds the queue empty and an agent free', () => {
   it('starts within submit, without passing through the queue', () => {
     const { pool, started, submit } = harness();
@@ -90,16 +106,7 @@ describe('with startOnSubmit, a task that finds the queue empty and an agent fre
     expect(pool.queue.size).toBe(0);
   });
 
-  it('starts at the end of the step, as the pump serves it, unless startOnSubmit is set', () => {
-    const { pool, started, submit, endStep } = harness({}, {}, false);
-    submit('a');
-    expect(started).toEqual([]);
-    expect(pool.queue.size).toBe(1);
-    endStep();
-    expect(started).toEqual(['a']);
-  });
-
-  it('waits its turn behind a task already queued, even one of lower priority', () => {
+  it('takes the queue when a task already waits, even a less urgent one, and the pump serves by priority', () => {
     const { pool, started, submit, complete, endStep } = harness();
     submit('first');
     submit('waiting', 'low'); // the one agent is busy: it queues
@@ -113,19 +120,11 @@ describe('with startOnSubmit, a task that finds the queue empty and an agent fre
     expect(pool.queue.size).toBe(1);
   });
 
-  it('queues under fair share, whose tenant accounting sees every task pass', () => {
-    const { pool, started, submit, endStep } = harness({ queue: { fairShare: {} } });
-    submit('a');
+  it.each(QUEUED)('takes the queue $why, and starts at the end of the step', (setup) => {
+    const { pool, started, submit, endStep } = harness(setup.options, setup.spec, setup.startOnSubmit);
+    submit('a', 'medium', undefined, undefined, setup.capabilities);
     expect(started).toEqual([]);
     expect(pool.queue.size).toBe(1);
-    endStep();
-    expect(started).toEqual(['a']);
-  });
-
-  it('queues when it requires capabilities, whose filter could leave the pick with nothing', () => {
-    const { started, submit, endStep } = harness({}, { capabilities: ['gpu'] });
-    submit('a', 'medium', undefined, undefined, ['gpu']);
-    expect(started).toEqual([]);
     endStep();
     expect(started).toEqual(['a']);
   });
