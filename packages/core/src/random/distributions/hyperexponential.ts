@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors/config-error.js';
 import { checkNumber, checkPositive } from '../../errors/validate.js';
 import type { Distribution } from './distribution.js';
 import { fieldPath, MAX_CV } from './distribution.js';
+import { standardExponential } from './exponential-ziggurat.js';
 
 /** One exponential branch of a {@link hyperexponential}. */
 export interface HyperexponentialBranch {
@@ -39,7 +40,7 @@ const PROBABILITY_TOLERANCE = 1e-9;
 /**
  * A mixture of exponentials: with probability pᵢ the value is exponential with mean meanᵢ. Models a
  * workload of distinct task classes (cache hits and misses, short and long prompts); its cv is ≥ 1.
- * Each sample draws two uniforms: one picks the branch, one samples it.
+ * Each sample draws a uniform to pick the branch, then an exponential of its mean (a ziggurat draw).
  *
  * @param field - where the options sit in a config, prefixed to parameter names in errors
  *   (`service.branches[1].mean`).
@@ -146,7 +147,7 @@ function build(branches: readonly HyperexponentialBranch[]): HyperexponentialDis
       // The last branch takes whatever the (up to 1e-9 short) cumulative sum leaves.
       let i = 0;
       while (i < last && u >= (cumulative[i] as number)) i++;
-      return -(means[i] as number) * Math.log1p(-rng.next());
+      return (means[i] as number) * standardExponential(rng);
     },
   };
 }
