@@ -15,8 +15,8 @@ import type { Rng } from '../rng.js';
  */
 const LAYERS = 256;
 /** Where the tail starts, and the layers' common area ({@link LAYERS} layers cover the whole density). */
-const R = 7.69711747013104972;
-const AREA = 0.0039496598225815571993;
+const R = 7.69711747013105;
+const AREA = 0.003949659822581557;
 /** Points per layer: a 24-bit position. */
 const POINTS = 2 ** 24;
 
