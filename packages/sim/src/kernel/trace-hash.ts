@@ -1,25 +1,11 @@
 /**
- * A streaming 64-bit fingerprint of a run's event trace: the same scenario and seed give the same hash on
- * every machine and process, a different event anywhere gives a different one, and no event is kept.
- *
- * An event is four 32-bit words (its time in microseconds, low and high, the high word also carrying the
- * event's kind, and two integer fields), each folded into two 32-bit lanes by a multiply-rotate step
- * with different constants and rotations, and the lanes are finalized as MurmurHash3 finalizes. It is a
- * fingerprint against accidental change, not a cryptographic hash: nothing here resists an adversary.
- *
- * Why so lean: the simulator adds three events per task, and the MurmurHash3 block step it used before
- * (a scramble of each word, then two lane steps, over five words) was 5% of a simulated task's time.
- *
- * @example
- * ```ts
- * const hash = new TraceHash();
- * hash.add(12.5, 0, 2, 17); // at 12.5 ms, kind 0, fields 2 and 17
- * hash.hex(); // 16 hex digits
- * ```
+ * A streaming 64-bit hash of a run's event trace (two 32-bit MurmurHash3-style lanes with different
+ * seeds, over integer fields a word at a time): the same scenario and seed give the same hash on every
+ * machine and process, a different event anywhere gives a different one, and no event is kept.
  */
 export class TraceHash {
-  // The lanes start as int32 (`| 0`) and stay int32: V8 keeps them as small integers in place, where a
-  // value above 2^31 made every store of a lane allocate a heap number.
+  // The lanes start as int32 (the seeds `| 0`) and stay int32: V8 then keeps them as small integers in
+  // place, where a seed above 2^31 made every store of a lane allocate a heap number.
   private a = 0x811c9dc5 | 0;
   private b = 0x5bd1e995 | 0;
 
@@ -31,20 +17,25 @@ export class TraceHash {
     const us = Math.round(timeMs * 1000);
     // The two 32-bit words of a non-negative time below 2^53, by integer conversions rather than a float
     // modulo and floor: `>>> 0` keeps the low 32 bits, and `/ 2^32 | 0` truncates (= floor for us ≥ 0).
-    // The high word is below 2^21, so the kind fits above it without overlapping.
     const low = us >= 0 ? us >>> 0 : us % 4294967296;
     const high = us >= 0 ? (us / 4294967296) | 0 : Math.floor(us / 4294967296);
-    const timeAndKind = high ^ (kind << 21);
+    // Four words: the time's high word is below 2^21, so the kind rides above it (a fifth word of its own
+    // cost 2–3% of a simulated task). The lanes in locals, written back once: three events per task make
+    // this a hot path, and field stores between the words cost more than the mixing.
     let a = this.a;
     let b = this.b;
-    a = laneA(a, low);
-    b = laneB(b, low);
-    a = laneA(a, timeAndKind);
-    b = laneB(b, timeAndKind);
-    a = laneA(a, x);
-    b = laneB(b, x);
-    this.a = laneA(a, y);
-    this.b = laneB(b, y);
+    let k = scramble(low);
+    a = laneA(a, k);
+    b = laneB(b, k);
+    k = scramble(high ^ (kind << 21));
+    a = laneA(a, k);
+    b = laneB(b, k);
+    k = scramble(x);
+    a = laneA(a, k);
+    b = laneB(b, k);
+    k = scramble(y);
+    this.a = laneA(a, k);
+    this.b = laneB(b, k);
   }
 
   /** 16 hex digits. */
@@ -56,18 +47,21 @@ export class TraceHash {
   }
 }
 
-// Each step is a bijection of the lane for a given word, and of the word for a given lane: two traces
-// that differ in one word differ in both lanes from there on. The rotation brings the product's
-// well-mixed high bits down before the next word arrives; the multipliers are odd (2^32·φ⁻¹ and
-// MurmurHash3's fmix constant).
-function laneA(lane: number, word: number): number {
-  const a = Math.imul(lane ^ word, 0x9e3779b1);
-  return (a << 15) | (a >>> 17);
+// A word at a time (MurmurHash3's block step, one lane per seed): a byte-wise FNV cost 40 multiplications
+// per event.
+function scramble(value: number): number {
+  const k = Math.imul(value | 0, 0xcc9e2d51);
+  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
 }
 
-function laneB(lane: number, word: number): number {
-  const b = Math.imul((lane + word) | 0, 0x85ebca6b);
-  return (b << 13) | (b >>> 19);
+function laneA(lane: number, k: number): number {
+  const a = lane ^ k;
+  return (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
+}
+
+function laneB(lane: number, k: number): number {
+  const b = lane ^ Math.imul(k, 0x85ebca6b);
+  return (Math.imul((b << 17) | (b >>> 15), 5) + 0x52dce729) | 0;
 }
 
 /** MurmurHash3's finalizer: every input bit reaches every output bit. */
