@@ -139,23 +139,30 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
   }
 
   run(record: SimTask, agent: SimAgent, runId: number): void {
+    // Each fault's work sits behind a test of whether the run has that fault at all. Why not inside the
+    // helpers: V8 inlines a bounded amount of bytecode into each optimized function, and the fault helpers
+    // (never executed without faults, but called) used that budget up before the service draw and the
+    // clock's push, which then stayed calls.
     const nowMs = this.clock.now();
-    const toAgentMs = this.transit(agent, nowMs);
+    const network = this.network;
+    const toAgentMs = network === undefined ? 0 : this.transit(network, agent, nowMs);
     if (toAgentMs < 0) return; // the run message is lost: only the attempt's timeout ends it
     const spec = agent.spec;
     const startMs = nowMs + toAgentMs;
-    const error = this.drawError(agent, startMs);
+    const error = this.errorFaults.length === 0 ? undefined : this.drawError(agent, startMs);
     let workMs = 0;
     if (error === undefined || error.kind === 'errors') {
       const service = spec.service;
-      const arrival = this.throughCache(agent, spec, record.arrival);
+      const arrival =
+        agent.prefixCache === undefined ? record.arrival : this.throughCache(agent, spec, record.arrival);
       const demandMs =
         typeof service === 'function' ? service(arrival, this.serviceRng) : service.sample(this.serviceRng);
       // A normal distribution can draw below zero; time cannot run backwards.
-      workMs = (Math.max(0, demandMs) / agent.speed) * this.slowdownAt(agent, startMs);
+      workMs = Math.max(0, demandMs) / agent.speed;
+      if (this.slowdowns.length > 0) workMs *= this.slowdownAt(agent, startMs);
     }
     const doneMs = startMs + workMs;
-    const backMs = this.transit(agent, doneMs);
+    const backMs = network === undefined ? 0 : this.transit(network, agent, doneMs);
     if (backMs < 0) return;
     if (error === undefined) {
       this.clock.callAt(doneMs + backMs, this.complete, runId);
@@ -168,7 +175,7 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
   abort(agent: SimAgent, runId: number, _reason: 'timeout' | 'cancelled'): void {
     // The handler honours its abort signal at once; the slot frees when the agent's answer would arrive.
     const nowMs = this.clock.now();
-    const delayMs = this.transit(agent, nowMs);
+    const delayMs = this.network === undefined ? 0 : this.transit(this.network, agent, nowMs);
     if (delayMs < 0) return; // the cancel is lost: the slot frees only if the attempt's own answer arrives
     const release = (): void => this.delegation.released(runId);
     if (delayMs === 0) this.defer(release);
@@ -206,10 +213,8 @@ export class SimExecutor implements AttemptExecutor<SimTask, SimAgent> {
     return { ...arrival, inputTokens: arrival.inputTokens * (1 - hits / blocks.length) };
   }
 
-  /** One-way delay of a message to or from `agent` sent at `atMs`, or −1 if it is lost. */
-  private transit(agent: SimAgent, atMs: number): number {
-    const network = this.network;
-    if (network === undefined) return 0;
+  /** One-way delay of a message to or from `agent` sent at `atMs` under `network`, or −1 if it is lost. */
+  private transit(network: NetworkFault, agent: SimAgent, atMs: number): number {
     for (const partition of network.partitions) {
       if (atMs >= partition.fromMs && atMs < partition.toMs && selects(partition.agents, agent.index))
         return -1;
