@@ -33,9 +33,16 @@ export function priorityLevel(priority: Priority): PriorityLevel {
     case 'low':
       return 3;
     default:
-      // Reached only by untyped callers (JavaScript, parsed input): refuse rather than lose the task.
-      throw new ConfigError('priority', `be one of ${PRIORITIES.join(' | ')}`, priority);
+      return unknownPriority(priority);
   }
+}
+
+/**
+ * Reached only by untyped callers (JavaScript, parsed input): refuse rather than lose the task. Out of
+ * line because `priorityLevel` runs several times per task, and V8 inlines small functions more readily.
+ */
+function unknownPriority(priority: unknown): never {
+  throw new ConfigError('priority', `be one of ${PRIORITIES.join(' | ')}`, priority);
 }
 
 /** The priority at `level`. */
