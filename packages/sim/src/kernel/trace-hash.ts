@@ -8,6 +8,8 @@ export class TraceHash {
   // place, where a seed above 2^31 made every store of a lane allocate a heap number.
   private a = 0x811c9dc5 | 0;
   private b = 0x5bd1e995 | 0;
+  /** The event's four words, reused (no allocation per event). */
+  private readonly words = new Int32Array(4);
 
   /**
    * Mixes one event: its time (rounded to a microsecond, so floating noise below that is ignored), its
@@ -22,20 +24,26 @@ export class TraceHash {
     // Four words: the time's high word is below 2^21, so the kind rides above it (a fifth word of its own
     // cost 2–3% of a simulated task). The lanes in locals, written back once: three events per task make
     // this a hot path, and field stores between the words cost more than the mixing.
+    const words = this.words;
+    words[0] = low;
+    words[1] = high ^ (kind << 21);
+    words[2] = x;
+    words[3] = y;
     let a = this.a;
     let b = this.b;
-    let k = scramble(low);
-    a = laneA(a, k);
-    b = laneB(b, k);
-    k = scramble(high ^ (kind << 21));
-    a = laneA(a, k);
-    b = laneB(b, k);
-    k = scramble(x);
-    a = laneA(a, k);
-    b = laneB(b, k);
-    k = scramble(y);
-    this.a = laneA(a, k);
-    this.b = laneB(b, k);
+    // MurmurHash3's block step, written out rather than in helpers: V8 counts what a function has inlined
+    // against inlining the function itself, and with its helpers inlined `add` was too big to be inlined
+    // into the simulator's hooks, so each event paid a call and a heap number for its time.
+    for (let i = 0; i < 4; i++) {
+      let k = Math.imul(words[i] as number, 0xcc9e2d51);
+      k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+      a ^= k;
+      a = (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
+      b ^= Math.imul(k, 0x85ebca6b);
+      b = (Math.imul((b << 17) | (b >>> 15), 5) + 0x52dce729) | 0;
+    }
+    this.a = a;
+    this.b = b;
   }
 
   /** 16 hex digits. */
@@ -45,23 +53,6 @@ export class TraceHash {
       (finalize(this.b) >>> 0).toString(16).padStart(8, '0')
     );
   }
-}
-
-// A word at a time (MurmurHash3's block step, one lane per seed): a byte-wise FNV cost 40 multiplications
-// per event.
-function scramble(value: number): number {
-  const k = Math.imul(value | 0, 0xcc9e2d51);
-  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-}
-
-function laneA(lane: number, k: number): number {
-  const a = lane ^ k;
-  return (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
-}
-
-function laneB(lane: number, k: number): number {
-  const b = lane ^ Math.imul(k, 0x85ebca6b);
-  return (Math.imul((b << 17) | (b >>> 15), 5) + 0x52dce729) | 0;
 }
 
 /** MurmurHash3's finalizer: every input bit reaches every output bit. */
