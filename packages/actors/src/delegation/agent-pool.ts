@@ -20,6 +20,16 @@ import { admissionOf, delegatorMachine, dispatchAllowed } from '../machines/dele
 import { toXStateClock } from '../machines/xstate-clock.js';
 import type { DelegationOptions, PoolSpec } from './delegation-options.js';
 
+/**
+ * Starts attempts for a pool: the delegation itself. An object with a method (a method signature, so pools
+ * of task subtypes stay assignable) rather than a callback: every delegation's starts then go to one
+ * prototype method, where a closure per delegation was a new call target for each fleet or simulation,
+ * and V8 deoptimized the dispatch path in the second one.
+ */
+export interface AttemptStarter<R, A> {
+  startAttempt(record: R, agent: A, nowMs: number): void;
+}
+
 /** Where a task is, for cancel and setPriority. */
 export type TaskPlace = 'queued' | 'local' | 'running' | 'backoff' | 'done';
 
@@ -84,8 +94,8 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     this.pumpScheduled = false;
     this.pump();
   };
-  /** Starts a task on an agent (a method signature, so pools of task subtypes stay assignable). */
-  private readonly starter: { start(record: R, agent: A, nowMs: number): void };
+  /** Starts a task on an agent: the delegation. */
+  private readonly starter: AttemptStarter<R, A>;
   private pumpTimer: TimerHandle | undefined;
   private pumpTimerAtMs = Number.POSITIVE_INFINITY;
   private expiryTimer: TimerHandle | undefined;
@@ -97,9 +107,9 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     private readonly clock: Clock,
     rng: Rng,
     onExpired: (record: R) => void,
-    start: (record: R, agent: A, nowMs: number) => void,
+    starter: AttemptStarter<R, A>,
   ) {
-    this.starter = { start };
+    this.starter = starter;
     this.strategy = createStrategy(
       options.strategy ?? 'least-connections',
       this.table,
@@ -246,7 +256,7 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     const agent = this.bySlot[slot] as A;
     this.table.assign(slot);
     record.agent = agent;
-    if (agent.running < this.spec.capacity) this.starter.start(record, agent, nowMs);
+    if (agent.running < this.spec.capacity) this.starter.startAttempt(record, agent, nowMs);
     else {
       record.place = 'local';
       agent.local.push(record);
@@ -270,7 +280,7 @@ export class AgentPool<R extends PooledTask = PooledTask, A extends PoolAgent = 
     if (agent.local.length === 0) return;
     const nowMs = this.clock.now();
     while (agent.running < this.spec.capacity && agent.local.length > 0) {
-      this.starter.start(agent.local.shift() as R, agent, nowMs);
+      this.starter.startAttempt(agent.local.shift() as R, agent, nowMs);
     }
   }
 

@@ -12,7 +12,7 @@ import {
   type SerializedError,
   type TaskOutcome,
 } from '@flotilla/core';
-import { AgentPool } from './agent-pool.js';
+import { AgentPool, type AttemptStarter } from './agent-pool.js';
 import { AgentRoster } from './agent-roster.js';
 import { HandleTable } from './handle-table.js';
 import { attachBreakers, type Breakers } from './breakers.js';
@@ -66,7 +66,7 @@ export interface DelegationInput<R extends DelegatedTask, A extends DelegatedAge
  * delegation.submit(record); // hooks.settled(record, outcome) follows, exactly once
  * ```
  */
-export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
+export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> implements AttemptStarter<R, A> {
   readonly clock: Clock;
   readonly seed: number;
   readonly pools = new Map<string, AgentPool<R, A>>();
@@ -118,7 +118,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
         clock,
         rng,
         (record) => this.settle(record, { kind: 'expired', phase: 'waiting', attempts: record.task.attempt }),
-        (record, agent, nowMs) => this.start(record, agent, nowMs),
+        this,
       );
       this.pools.set(spec.type, pool);
     }
@@ -354,9 +354,12 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
 
   // ------------------------------------------------------------------ attempts
 
-  // Kept small, with the breaker probe and the timeout out of line: V8 inlines a bounded amount of
-  // bytecode into each optimized function, and what is not inlined here stays a call on every start.
-  private readonly start = (record: R, agent: A, nowMs: number): void => {
+  /**
+   * @internal Starts an attempt of `record` on `agent`, whose slot the pool has assigned. Kept small, with
+   * the timeout out of line: V8 inlines a bounded amount of bytecode into each optimized function, and
+   * what is not inlined here stays a call on every start.
+   */
+  startAttempt(record: R, agent: A, nowMs: number): void {
     const runId = this.runs.add(record);
     record.place = 'running';
     record.runId = runId;
@@ -368,7 +371,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> {
     this.hooks.started?.(record, agent);
     const timeoutMs = record.task.timeoutMs;
     if (timeoutMs !== undefined) this.armTimeout(record, agent, runId, timeoutMs);
-  };
+  }
 
   /** Ends attempt `runId` as timed out if it still runs `timeoutMs` from now. */
   private armTimeout(record: R, agent: A, runId: number, timeoutMs: number): void {

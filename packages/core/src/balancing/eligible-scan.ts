@@ -40,16 +40,20 @@ export function scanEligible(table: AgentTable, start: number, requiredMask: num
   return -1;
 }
 
+/** What {@link betterOfTwo} ranks agents by: lower is better. */
+export interface SlotCost {
+  costOf(slot: number): number;
+}
+
 /**
- * The power of two choices: two distinct random eligible agents, and the one `cost` ranks lower (the first
- * on a tie). With a capability requirement the two draws may coincide when few agents qualify.
+ * The power of two choices: two distinct random eligible agents, and the one `ranker` costs lower (the
+ * first on a tie). With a capability requirement the two draws may coincide when few agents qualify.
+ *
+ * The ranker is an object with a method rather than a function: a strategy passes itself, so every
+ * instance's calls go to one prototype method, where a closure per instance was a new call target for
+ * each fleet or simulation, and V8 deoptimized the pick in the second one.
  */
-export function betterOfTwo(
-  table: AgentTable,
-  rng: Rng,
-  requiredMask: number,
-  cost: (slot: number) => number,
-): number {
+export function betterOfTwo(table: AgentTable, rng: Rng, requiredMask: number, ranker: SlotCost): number {
   const count = table.availableCount;
   if (count === 0) return -1;
   let a: number;
@@ -73,5 +77,5 @@ export function betterOfTwo(
     if (a === -1) return -1;
     b = randomEligible(table, rng, requiredMask);
   }
-  return cost(b) < cost(a) ? b : a;
+  return ranker.costOf(b) < ranker.costOf(a) ? b : a;
 }

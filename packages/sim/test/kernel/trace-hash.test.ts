@@ -48,8 +48,10 @@ describe('TraceHash', () => {
   test.prop([traceArb, fc.nat(), fc.nat()])('the order of events counts', (events, i, j) => {
     const a = i % events.length;
     const b = j % events.length;
-    const swapped = [...events];
-    [swapped[a], swapped[b]] = [swapped[b] as Event, swapped[a] as Event];
+    const swapped: Event[] = [...events];
+    const first = swapped[a] as Event;
+    swapped[a] = swapped[b] as Event;
+    swapped[b] = first;
     const same = JSON.stringify(swapped) === JSON.stringify(events);
     expect(hashOf(swapped) === hashOf(events)).toBe(same);
   });

@@ -1,7 +1,7 @@
 import { checkPositive } from '../../errors/validate.js';
 import type { Rng } from '../../random/rng.js';
 import type { AgentTable } from '../agent-table.js';
-import { betterOfTwo } from '../eligible-scan.js';
+import { betterOfTwo, type SlotCost } from '../eligible-scan.js';
 import type { BalancingStrategy, PickRequest } from '../strategy.js';
 
 const UNOBSERVED_BUSY_PENALTY = Number.MAX_VALUE / 2;
@@ -20,7 +20,7 @@ export interface LatencyEwmaOptions {
  * eligible agents and takes the cheaper (power of two choices), so it is O(1) and reacts to a slow agent
  * within one observation. An idle agent not yet observed costs 0 and is tried first.
  */
-export class LatencyEwmaStrategy implements BalancingStrategy {
+export class LatencyEwmaStrategy implements BalancingStrategy, SlotCost {
   readonly name = 'latency-ewma';
   private readonly decayMs: number;
   private ewmaMs = new Float64Array(16);
@@ -69,10 +69,11 @@ export class LatencyEwmaStrategy implements BalancingStrategy {
 
   pick(request: PickRequest): number {
     this.nowMs = request.nowMs;
-    return betterOfTwo(this.table, this.rng, request.requiredMask, this.cost);
+    return betterOfTwo(this.table, this.rng, request.requiredMask, this);
   }
 
-  private readonly cost = (slot: number): number => {
+  /** Expected wait on the agent: what the two choices compare. */
+  costOf(slot: number): number {
     const load = this.table.loadOf(slot);
     const stamp = this.stampMs[slot] as number;
     // Finagle's rule: an agent never observed but already busy is avoided, so a newcomer gets one probe
@@ -81,5 +82,5 @@ export class LatencyEwmaStrategy implements BalancingStrategy {
     // Decay on read, as Finagle does: an agent that was slow once and then left alone is retried in time.
     const weight = Math.exp(-Math.max(0, this.nowMs - stamp) / this.decayMs);
     return (this.ewmaMs[slot] as number) * weight * (load + 1);
-  };
+  }
 }

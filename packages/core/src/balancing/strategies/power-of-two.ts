@@ -1,6 +1,6 @@
 import type { Rng } from '../../random/rng.js';
 import type { AgentTable } from '../agent-table.js';
-import { betterOfTwo } from '../eligible-scan.js';
+import { betterOfTwo, type SlotCost } from '../eligible-scan.js';
 import type { BalancingStrategy, PickRequest } from '../strategy.js';
 
 /**
@@ -9,10 +9,8 @@ import type { BalancingStrategy, PickRequest } from '../strategy.js';
  * one random choice, at O(1) per decision whatever the pool size. With immediate dispatch and capacity-1
  * agents it is the supermarket model.
  */
-export class PowerOfTwoStrategy implements BalancingStrategy {
+export class PowerOfTwoStrategy implements BalancingStrategy, SlotCost {
   readonly name = 'power-of-two';
-  private readonly relativeLoad = (slot: number): number =>
-    this.table.loadOf(slot) / this.table.capacityOf(slot);
 
   constructor(
     private readonly table: AgentTable,
@@ -20,6 +18,11 @@ export class PowerOfTwoStrategy implements BalancingStrategy {
   ) {}
 
   pick(request: PickRequest): number {
-    return betterOfTwo(this.table, this.rng, request.requiredMask, this.relativeLoad);
+    return betterOfTwo(this.table, this.rng, request.requiredMask, this);
+  }
+
+  /** Load relative to capacity: what the two choices compare. */
+  costOf(slot: number): number {
+    return this.table.loadOf(slot) / this.table.capacityOf(slot);
   }
 }

@@ -1,4 +1,5 @@
 import { checkPositive } from '../../errors/validate.js';
+import type { Rng } from '../rng.js';
 import type { Distribution } from './distribution.js';
 import { fieldPath } from './distribution.js';
 import { standardExponential } from './exponential-ziggurat.js';
@@ -29,10 +30,20 @@ export interface ExponentialDistribution extends Distribution {
  * ```
  */
 export function exponential(options: ExponentialOptions, field = ''): ExponentialDistribution {
-  const mean = checkPositive(fieldPath(field, 'mean'), options.mean);
-  return {
-    kind: 'exponential',
-    mean,
-    sample: (rng) => mean * standardExponential(rng),
-  };
+  return new Exponential(checkPositive(fieldPath(field, 'mean'), options.mean));
+}
+
+/**
+ * A class, not a literal with a closure: every exponential's `sample` is then one prototype method, so
+ * a call site that samples one run's distribution stays monomorphic for the next run's, where a closure
+ * per instance was a new call target and deoptimized the simulator's service draw in its second run.
+ */
+class Exponential implements ExponentialDistribution {
+  readonly kind = 'exponential';
+
+  constructor(readonly mean: number) {}
+
+  sample(rng: Rng): number {
+    return this.mean * standardExponential(rng);
+  }
 }
