@@ -122,6 +122,9 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> imple
       );
       this.pools.set(spec.type, pool);
     }
+    // The owner's hooks may be methods of an object (the simulator's are): called through it, not detached.
+    const decision: DelegationHooks<R, A>['decision'] = (name, detail, extra) =>
+      this.hooks.decision(name, detail, extra);
     this.breakers =
       options.breaker === undefined
         ? undefined
@@ -129,12 +132,12 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> imple
             options.breaker,
             clock,
             (pool) => this.wake(pool as AgentPool<R, A>),
-            this.hooks.decision,
+            decision,
           );
     this.roster = new AgentRoster<R, A>(this, {
       clock,
       executor: this.executor,
-      decision: this.hooks.decision,
+      decision,
       restart: options.restart ?? {},
       defer: this.defer,
     });

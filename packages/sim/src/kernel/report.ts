@@ -1,5 +1,5 @@
 import { jainFairness, type LatencyHistogram, type LatencySummary, type Priority } from '@flotilla/core';
-import type { OutcomeCounts } from './simulate.js';
+import type { OutcomeCounts } from './run-recorder.js';
 
 /** A latency distribution in the report, in simulated seconds: core's `LatencySummary` without its count. */
 export type LatencyStats = Omit<LatencySummary, 'count'>;

@@ -6,23 +6,24 @@ import {
 } from '@flotilla/actors';
 import {
   createRng,
-  LatencyHistogram,
   PRIORITIES,
-  priorityLevel,
   systemClock,
   TimeWeightedGauge,
   VirtualClock,
   type RateLimiterOptions,
   type StrategySpec,
-  type TaskOutcome,
 } from '@flotilla/core';
-import type { Workload, WorkloadContext } from '../workload/workload.js';
+import type { Workload } from '../workload/workload.js';
+import { Admission } from './admission.js';
 import { scheduleCrashes } from './crashes.js';
 import type { SimFault } from './faults.js';
 import { buildReport, type SimReport, type TaskHistory } from './report.js';
+import { RunRecorder, type PriorityStats } from './run-recorder.js';
 import { SimExecutor, type ServiceTime, type SimAgent, type SimTask } from './sim-executor.js';
-import { SimTaskRecord, type SimTaskDefaults } from './sim-task-record.js';
+import type { SimTaskDefaults } from './sim-task-record.js';
 import { TraceHash } from './trace-hash.js';
+
+export type { OutcomeCounts } from './run-recorder.js';
 
 /** One agent type of a simulation; times in simulated milliseconds. */
 export interface SimAgentType {
@@ -78,25 +79,17 @@ export interface SimConfig {
   readonly maxEvents?: number;
 }
 
-/** Counts of the terminal outcomes (and submissions), for the report. */
-export interface OutcomeCounts {
-  submitted: number;
-  completed: number;
-  failed: number;
-  deadLettered: number;
-  expired: number;
-  rejected: number;
-  cancelled: number;
+/** Busy time of all agents ÷ their capacity-time: the fleet's utilization, however its size changed. */
+function busyShare(agents: readonly SimAgent[], fromMs: number, endMs: number): number {
+  let busyMs = 0;
+  let capacityMs = 0;
+  for (const agent of agents) {
+    busyMs += agent.busyMs - agent.busyAtWarmupMs;
+    capacityMs +=
+      agent.capacity * Math.max(0, (agent.stoppedAtMs ?? endMs) - Math.max(agent.createdAtMs, fromMs));
+  }
+  return capacityMs > 0 ? Math.min(1, busyMs / capacityMs) : 0;
 }
-
-const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
-  completed: 1,
-  expired: 2,
-  rejected: 3,
-  failed: 5,
-  'dead-lettered': 6,
-  cancelled: 7,
-};
 
 /**
  * Runs a simulation to its end and reports. The delegation logic is the runtime's own: a `Delegation`
@@ -116,86 +109,19 @@ const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
  *   workloads: [poissonWorkload({ ratePerSec: 9, mix: { type: 'w', priority: 'medium' } })] });
  * ```
  */
-/** Busy time of all agents ÷ their capacity-time: the fleet's utilization, however its size changed. */
-function busyShare(agents: readonly SimAgent[], fromMs: number, endMs: number): number {
-  let busyMs = 0;
-  let capacityMs = 0;
-  for (const agent of agents) {
-    busyMs += agent.busyMs - agent.busyAtWarmupMs;
-    capacityMs +=
-      agent.capacity * Math.max(0, (agent.stoppedAtMs ?? endMs) - Math.max(agent.createdAtMs, fromMs));
-  }
-  return capacityMs > 0 ? Math.min(1, busyMs / capacityMs) : 0;
-}
-
-/** One priority's share of a {@link Stats}. */
-interface PriorityStats {
-  readonly latency: LatencyHistogram;
-  readonly wait: LatencyHistogram;
-  completed: number;
-  waited: number;
-}
-
-/** What the report's statistics accumulate over a set of tasks. */
-interface Stats {
-  readonly latency: LatencyHistogram;
-  readonly wait: LatencyHistogram;
-  readonly byPriority: readonly PriorityStats[];
-  waited: number;
-  /** Completions while arrivals were still admitted (the throughput window). */
-  completedInWindow: number;
-}
-
-function newStats(): Stats {
-  return {
-    latency: new LatencyHistogram({ highestTrackableMs: 1e10, resolutionMs: 0.001 }),
-    wait: new LatencyHistogram({ highestTrackableMs: 1e10, resolutionMs: 0.001 }),
-    byPriority: PRIORITIES.map(() => ({
-      latency: new LatencyHistogram({ highestTrackableMs: 1e10 }),
-      wait: new LatencyHistogram({ highestTrackableMs: 1e10 }),
-      completed: 0,
-      waited: 0,
-    })),
-    waited: 0,
-    completedInWindow: 0,
-  };
-}
-
 export function simulate(config: SimConfig): SimReport {
   const wallStartMs = systemClock.now();
   const clock = new VirtualClock();
   const rng = createRng(config.seed);
   const hash = new TraceHash();
-  const counts: OutcomeCounts = {
-    submitted: 0,
-    completed: 0,
-    failed: 0,
-    deadLettered: 0,
-    expired: 0,
-    rejected: 0,
-    cancelled: 0,
-  };
-  const measured = newStats();
-  // Warm-up tasks go through the same statistics code into a set that is thrown away: code first reached
-  // when the warm-up ends (after 100,000 tasks in the benchmark) had no type feedback, and reaching it
-  // deoptimized the per-task path in the middle of the run.
-  const warming = config.warmup === undefined ? measured : newStats();
   const queueDepth = new TimeWeightedGauge();
   const agentCount = new TimeWeightedGauge();
-  const decisions = new Map<string, number>();
   const perTask: TaskHistory[] | undefined = config.perTask === true ? [] : undefined;
-  const attempts = { started: 0, retries: 0 };
-  let counting = config.warmup === undefined;
-  let measureFromMs = 0;
-  /** When arrivals stopped: throughput is measured over [measureFromMs, admissionEndMs]. */
-  let admissionEndMs = Number.NaN;
-  const stopAdmitting = (): void => {
-    if (!admitting) return;
-    admitting = false;
-    admissionEndMs = clock.now();
-  };
-  let admitting = true;
-  let nextTask = 0;
+  // Bound below, once the delegation and the executor exist: decisions only come once the run has begun.
+  let onDecision: (name: string, agentId: string | undefined) => void = () => {};
+  const recorder = new RunRecorder(clock, hash, config.warmup !== undefined, perTask, (name, agentId) =>
+    onDecision(name, agentId),
+  );
   let events = 0;
   const maxEvents = config.maxEvents ?? 1e9;
 
@@ -254,18 +180,13 @@ export function simulate(config: SimConfig): SimReport {
     executor,
     defer,
     startOnSubmit: true,
-    hooks: {
-      settled: (record, outcome) => settled(record, outcome),
-      started: (record, agent) => started(record, agent),
-      decision: (name, _detail, extra) => {
-        decisions.set(name, (decisions.get(name) ?? 0) + 1);
-        if (name === 'agent-stopped' && extra.agentId !== undefined)
-          executor.stopped(extra.agentId, clock.now());
-        agentCount.set(delegation.roster.agents.size, clock.now());
-      },
-    },
+    hooks: recorder,
   });
   executor.attach(delegation);
+  onDecision = (name, agentId) => {
+    if (name === 'agent-stopped' && agentId !== undefined) executor.stopped(agentId, clock.now());
+    agentCount.set(delegation.roster.agents.size, clock.now());
+  };
   const pools = [...delegation.pools.values()];
   const totalDepth = (): number => {
     let depth = 0;
@@ -273,119 +194,25 @@ export function simulate(config: SimConfig): SimReport {
     return depth;
   };
 
-  const started = (record: SimTask, agent: SimAgent): void => {
-    if (perTask !== undefined) record.lastAgentId = agent.id;
-    const nowMs = record.startedAtMs;
-    attempts.started++;
-    if (record.task.attempt > 1) attempts.retries++;
-    hash.add(nowMs, 4, agent.slot, record.index);
-    if (record.task.attempt !== 1) return; // wait: submission to first start
-    const stats = record.counted ? measured : warming;
-    const waitedMs = nowMs - record.task.createdAt;
-    const bucket = stats.byPriority[priorityLevel(record.task.priority)] as PriorityStats;
-    // Same values, same buckets: one lookup for the overall and the priority's histogram.
-    stats.wait.recordBoth(bucket.wait, waitedMs);
-    // Added whether or not it waited: code first reached deep into a run (the first task that waits, after
-    // about 260,000 tasks here) has no type feedback, and reaching it deoptimized the dispatch path.
-    const hasWaited = waitedMs > 0 ? 1 : 0;
-    stats.waited += hasWaited;
-    bucket.waited += hasWaited;
-  };
-
-  const settled = (record: SimTask, outcome: TaskOutcome): void => {
-    const nowMs = clock.now();
-    let code: number;
-    switch (outcome.kind) {
-      case 'completed': {
-        code = OUTCOME_CODE.completed;
-        counts.completed++;
-        const stats = record.counted ? measured : warming;
-        if (admitting) stats.completedInWindow++;
-        const latencyMs = nowMs - record.task.createdAt;
-        const bucket = stats.byPriority[priorityLevel(record.task.priority)] as PriorityStats;
-        stats.latency.recordBoth(bucket.latency, latencyMs);
-        bucket.completed++;
-        break;
-      }
-      case 'expired':
-        code = OUTCOME_CODE['expired'];
-        counts.expired++;
-        break;
-      case 'rejected':
-        code = OUTCOME_CODE['rejected'];
-        counts.rejected++;
-        break;
-      case 'failed':
-        code = OUTCOME_CODE['failed'];
-        counts.failed++;
-        break;
-      case 'dead-lettered':
-        code = OUTCOME_CODE['dead-lettered'];
-        counts.deadLettered++;
-        break;
-      case 'cancelled':
-        code = OUTCOME_CODE['cancelled'];
-        counts.cancelled++;
-        break;
-    }
-    hash.add(nowMs, code, record.index, record.agent?.slot ?? -1);
-    perTask?.push({
-      index: record.index,
-      priority: record.task.priority,
-      submitted: record.task.createdAt / 1000,
-      started: record.runId === 0 ? null : record.startedAtMs / 1000,
-      ended: nowMs / 1000,
-      outcome: outcome.kind,
-      attempts: record.task.attempt,
-      agent: record.lastAgentId ?? null,
-    });
-    record.onDone?.();
-  };
-
   const taskDefaults: SimTaskDefaults = {
     ttlMs: config.ttlMs,
     timeoutMs: config.timeoutMs,
     maxAttempts: config.maxAttempts ?? 1,
   };
-  // The stop condition as two bounds, one of them infinite, read per submission without `in` tests.
-  const stopTasks = 'tasks' in config.stop ? config.stop.tasks : Number.POSITIVE_INFINITY;
-  const stopTimeMs = 'timeMs' in config.stop ? config.stop.timeMs : Number.POSITIVE_INFINITY;
-  let lastType: string | undefined;
-  let lastPool: (typeof pools)[number] | undefined;
-  const context: WorkloadContext = {
-    now: () => clock.now(),
-    at: (atMs, callback) => {
-      clock.setTimerAt(Math.max(atMs, clock.now()), callback);
+  const admission = new Admission(
+    clock,
+    delegation,
+    recorder,
+    hash,
+    taskDefaults,
+    config.stop,
+    config.warmup,
+    (nowMs) => {
+      queueDepth.reset(nowMs);
+      agentCount.reset(nowMs);
+      for (const agent of executor.created) agent.busyAtWarmupMs = agent.busyMs;
     },
-    active: () => admitting,
-    submit: (arrival, onDone) => {
-      if (!admitting) return;
-      // Most runs have one type: the last lookup answers again without hashing the name.
-      const pool = arrival.type === lastType ? lastPool : delegation.poolOf(arrival.type);
-      if (pool === undefined)
-        throw new RangeError(`workload submits type "${arrival.type}", which no agent serves`);
-      lastType = arrival.type;
-      lastPool = pool;
-      const nowMs = clock.now();
-      const index = nextTask++;
-      if (!counting && config.warmup !== undefined) {
-        const warm = 'tasks' in config.warmup ? index >= config.warmup.tasks : nowMs >= config.warmup.timeMs;
-        if (warm) {
-          // From here on every statistic covers the measured window only.
-          counting = true;
-          measureFromMs = nowMs;
-          queueDepth.reset(nowMs);
-          agentCount.reset(nowMs);
-          for (const agent of executor.created) agent.busyAtWarmupMs = agent.busyMs;
-        }
-      }
-      counts.submitted++;
-      const record = new SimTaskRecord(index, arrival, pool, nowMs, taskDefaults, counting, onDone);
-      hash.add(nowMs, 0, priorityLevel(arrival.priority), index);
-      delegation.submit(record);
-      if (counts.submitted >= stopTasks || nowMs >= stopTimeMs) stopAdmitting();
-    },
-  };
+  );
 
   delegation.roster.start();
   agentCount.set(delegation.roster.agents.size, 0);
@@ -394,15 +221,15 @@ export function simulate(config: SimConfig): SimReport {
   scheduleCrashes(faults, clock, rng.fork('crashes'), delegation);
   const workloadRng = rng.fork('workload');
   config.workloads.forEach((workload, i) =>
-    workload.start(context, workloadRng.fork(`${i}-${workload.name}`)),
+    workload.start(admission, workloadRng.fork(`${i}-${workload.name}`)),
   );
   if ('timeMs' in config.stop) {
-    clock.setTimer(config.stop.timeMs, stopAdmitting);
+    clock.setTimer(config.stop.timeMs, () => admission.stopAdmitting());
   }
   flush();
   // Runs until arrivals have stopped and every task has its outcome. Timers that tick forever (autoscalers,
   // crash schedules) do not keep the run alive; a task that can never finish runs into maxEvents.
-  while (admitting || delegation.live > 0) {
+  while (recorder.admitting || delegation.live > 0) {
     if (!clock.runNext()) break;
     flush();
     if (++events > maxEvents) throw new RangeError(`simulation exceeded maxEvents (${maxEvents})`);
@@ -423,6 +250,8 @@ export function simulate(config: SimConfig): SimReport {
   delegation.stop();
 
   const agents = executor.created;
+  const { measured, counts, attempts, decisions } = recorder;
+  const { measureFromMs, admissionEndMs } = admission;
   return buildReport({
     seed: config.seed,
     strategy: typeof config.strategy === 'string' ? config.strategy : config.strategy.name,
