@@ -128,12 +128,7 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> imple
     this.breakers =
       options.breaker === undefined
         ? undefined
-        : attachBreakers(
-            options.breaker,
-            clock,
-            (pool) => this.wake(pool as AgentPool<R, A>),
-            decision,
-          );
+        : attachBreakers(options.breaker, clock, (pool) => this.wake(pool as AgentPool<R, A>), decision);
     this.roster = new AgentRoster<R, A>(this, {
       clock,
       executor: this.executor,
