@@ -150,7 +150,11 @@ function withTokenSizes(source: Workload, tokens: NonNullable<WorkloadScenario['
       const sizes = rng.fork('tokens');
       source.start(
         {
-          ...context,
+          // Each method through the context, not a spread of it: the simulator's is a class instance, and
+          // a spread copies no prototype methods.
+          now: () => context.now(),
+          at: (atMs, callback) => context.at(atMs, callback),
+          active: () => context.active(),
           submit: (arrival, onDone) =>
             context.submit(
               {
