@@ -3,7 +3,7 @@ import { priorityLevel, type VirtualClock } from '@flotilla/core';
 import type { Arrival, WorkloadContext } from '../workload/workload.js';
 import { TRACE_SUBMITTED, type RunRecorder } from './run-recorder.js';
 import type { SimAgent, SimTask } from './sim-executor.js';
-import { SimTaskRecord, type SimTaskDefaults } from './sim-task-record.js';
+import { SimTaskRecord, type SimTaskShared } from './sim-task-record.js';
 import type { TraceHash } from './trace-hash.js';
 
 /** When a simulation stops admitting, or ends its warm-up: after so many tasks, or at a simulated time. */
@@ -37,7 +37,7 @@ export class Admission implements WorkloadContext {
     private readonly delegation: Delegation<SimTask, SimAgent>,
     private readonly recorder: RunRecorder,
     private readonly hash: TraceHash,
-    private readonly taskDefaults: SimTaskDefaults,
+    private readonly shared: SimTaskShared,
     stop: RunBound,
     warmup: RunBound | undefined,
     /** Runs once, at the first submission after the warm-up. */
@@ -71,10 +71,12 @@ export class Admission implements WorkloadContext {
     this.lastPool = pool;
     const nowMs = this.clock.now();
     const index = this.nextTask++;
-    if (!this.counting && (index >= this.warmupTasks || nowMs >= this.warmupTimeMs)) this.endWarmup(nowMs);
+    if (!this.counting && (index >= this.warmupTasks || nowMs >= this.warmupTimeMs))
+      this.endWarmup(index, nowMs);
     const counts = this.recorder.counts;
     counts.submitted++;
-    const record = new SimTaskRecord(index, arrival, pool, nowMs, this.taskDefaults, this.counting, onDone);
+    if (onDone !== undefined) this.recorder.onDone.set(index, onDone);
+    const record = new SimTaskRecord(index, arrival, pool, nowMs, this.shared);
     this.hash.add(nowMs, TRACE_SUBMITTED, priorityLevel(arrival.priority), index);
     this.delegation.submit(record);
     if (counts.submitted >= this.stopTasks || nowMs >= this.stopTimeMs) this.stopAdmitting();
@@ -88,8 +90,9 @@ export class Admission implements WorkloadContext {
   }
 
   /** From here on every statistic covers the measured window only. */
-  private endWarmup(nowMs: number): void {
+  private endWarmup(index: number, nowMs: number): void {
     this.counting = true;
+    this.shared.firstCountedIndex = index;
     this.measureFromMs = nowMs;
     this.onWarm(nowMs);
   }

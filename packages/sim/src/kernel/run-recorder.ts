@@ -91,6 +91,10 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
   readonly decisions = new Map<string, number>();
   /** Arrivals are still admitted: completions count towards throughput. */
   admitting = true;
+  /** The callbacks of tasks submitted with one (closed-loop clients), by task index, until they settle. */
+  readonly onDone = new Map<number, () => void>();
+  /** The agent of each live task's latest attempt, by task index (only for `perTask` histories). */
+  private readonly lastAgents = new Map<number, string>();
 
   constructor(
     private readonly clock: Clock,
@@ -104,7 +108,7 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
   }
 
   started(record: SimTask, agent: SimAgent): void {
-    if (this.perTask !== undefined) record.lastAgentId = agent.id;
+    if (this.perTask !== undefined) this.lastAgents.set(record.index, agent.id);
     const nowMs = record.startedAtMs;
     const attempt = record.task.attempt;
     this.attempts.started++;
@@ -136,7 +140,7 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
     } else this.countOther(kind);
     this.hash.add(nowMs, OUTCOME_CODE[kind], record.index, record.agent?.slot ?? -1);
     if (this.perTask !== undefined) this.addHistory(record, outcome, nowMs);
-    record.onDone?.();
+    if (this.onDone.size > 0) this.callOnDone(record.index);
   }
 
   decision(name: string, _detail: string, extra: { readonly agentId?: string }): void {
@@ -165,7 +169,16 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
     }
   }
 
+  private callOnDone(index: number): void {
+    const onDone = this.onDone.get(index);
+    if (onDone === undefined) return;
+    this.onDone.delete(index);
+    onDone();
+  }
+
   private addHistory(record: SimTask, outcome: TaskOutcome, nowMs: number): void {
+    const agent = this.lastAgents.get(record.index);
+    this.lastAgents.delete(record.index);
     this.perTask?.push({
       index: record.index,
       priority: record.task.priority,
@@ -174,7 +187,7 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
       ended: nowMs / 1000,
       outcome: outcome.kind,
       attempts: record.task.attempt,
-      agent: record.lastAgentId ?? null,
+      agent: agent ?? null,
     });
   }
 }

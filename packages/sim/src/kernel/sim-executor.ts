@@ -25,9 +25,6 @@ export interface SimTask extends DelegatedTask {
   readonly arrival: Arrival;
   /** Submitted after the warm-up: its latency and wait count. */
   readonly counted: boolean;
-  readonly onDone: (() => void) | undefined;
-  /** Agent of the latest attempt (kept only for `perTask` histories). */
-  lastAgentId: string | undefined;
 }
 
 /** A simulated agent. */

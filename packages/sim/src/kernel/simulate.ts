@@ -20,7 +20,7 @@ import type { SimFault } from './faults.js';
 import { buildReport, type SimReport, type TaskHistory } from './report.js';
 import { RunRecorder, type PriorityStats } from './run-recorder.js';
 import { SimExecutor, type ServiceTime, type SimAgent, type SimTask } from './sim-executor.js';
-import type { SimTaskDefaults } from './sim-task-record.js';
+import type { SimTaskShared } from './sim-task-record.js';
 import { TraceHash } from './trace-hash.js';
 
 export type { OutcomeCounts } from './run-recorder.js';
@@ -194,17 +194,18 @@ export function simulate(config: SimConfig): SimReport {
     return depth;
   };
 
-  const taskDefaults: SimTaskDefaults = {
+  const shared: SimTaskShared = {
     ttlMs: config.ttlMs,
     timeoutMs: config.timeoutMs,
     maxAttempts: config.maxAttempts ?? 1,
+    firstCountedIndex: config.warmup === undefined ? 0 : Number.POSITIVE_INFINITY,
   };
   const admission = new Admission(
     clock,
     delegation,
     recorder,
     hash,
-    taskDefaults,
+    shared,
     config.stop,
     config.warmup,
     (nowMs) => {
