@@ -48,19 +48,23 @@ export class VirtualClock implements Clock {
    * uses this rather than `setTimer(atMs - now())`, whose subtraction and re-addition could round.
    */
   setTimerAt(atMs: number, callback: () => void): TimerHandle {
-    return this.schedule(atMs, callback, 0);
+    return this.slots.handleOf(this.schedule(atMs, callback, 0)) as unknown as TimerHandle;
   }
 
   /**
    * Calls `callback(arg)` at exactly `atMs` (≥ now), in the same (time, sequence) order as timers. For a
-   * per-event path: one callback shared by many events, each told apart by its number (a slot of the
-   * caller's), instead of a closure allocated per event.
+   * per-event path: one callback shared by many events, each told apart by its number (a run id, a slot
+   * of the caller's), instead of a closure allocated per event. It returns no handle and cannot be
+   * cleared: a handle is a number past 2^31 once slots have been reused, which a call that V8 does not
+   * inline returns as a heap number, one per event that the simulator's callers dropped. What may need
+   * clearing is a {@link VirtualClock.setTimerAt}.
    */
-  callAt(atMs: number, callback: (arg: number) => void, arg: number): TimerHandle {
-    return this.schedule(atMs, callback, arg);
+  callAt(atMs: number, callback: (arg: number) => void, arg: number): void {
+    this.schedule(atMs, callback, arg);
   }
 
-  private schedule(atMs: number, callback: (arg: number) => void, arg: number): TimerHandle {
+  /** Queues `callback(arg)` at `atMs`; returns its slot. */
+  private schedule(atMs: number, callback: (arg: number) => void, arg: number): number {
     // One comparison admits every valid time (NaN and the past fail it) before the full check, which
     // only runs to name the problem: this is the simulator's per-event path.
     if (!(atMs >= this.current && atMs < Number.POSITIVE_INFINITY))
@@ -75,7 +79,7 @@ export class VirtualClock implements Clock {
     }
     this.args[slot] = arg;
     this.heap.push(slot, atMs, this.sequence++);
-    return this.slots.handleOf(slot) as unknown as TimerHandle;
+    return slot;
   }
 
   clearTimer(handle: TimerHandle): void {

@@ -37,13 +37,14 @@ describe('VirtualClock', () => {
     };
     clock.callAt(5, shared, 7);
     clock.setTimerAt(5, () => fired.push('plain'));
-    const cleared = clock.callAt(5, shared, 8);
     clock.callAt(1, shared, 2 ** 40 + 0.5);
+    const cleared = clock.setTimerAt(5, () => fired.push('cleared'));
     clock.clearTimer(cleared);
-    // A plain timer reusing the cleared slot gets no stale argument.
-    clock.setTimerAt(6, () => fired.push('reused'));
+    // A plain timer reusing a slot an argument-carrying event has left gets no stale argument.
+    clock.runNext();
+    clock.setTimerAt(6, (...args: unknown[]) => fired.push(`reused with ${String(args[0])}`));
     clock.runAll();
-    expect(fired).toEqual([`arg ${2 ** 40 + 0.5}`, 'arg 7', 'plain', 'reused']);
+    expect(fired).toEqual([`arg ${2 ** 40 + 0.5}`, 'arg 7', 'plain', 'reused with 0']);
     expect(() => clock.callAt(Number.NaN, shared, 0)).toThrow(/atMs/);
   });
 

@@ -55,7 +55,8 @@ export class Admission implements WorkloadContext {
   }
 
   at(atMs: number, callback: () => void): void {
-    this.clock.setTimerAt(Math.max(atMs, this.clock.now()), callback);
+    // No handle: workloads never cancel an arrival, and building one per arrival cost a heap number.
+    this.clock.callAt(Math.max(atMs, this.clock.now()), callback, 0);
   }
 
   active(): boolean {

@@ -93,9 +93,9 @@ export function runPrimitivesFloor(model: FloorModel, nowMs: () => number): numb
       hash.add(clock.now(), 0, level, task);
       start(task);
       atMs += gap.sample(arrivalsRng);
-      clock.setTimerAt(atMs, arrive);
+      clock.callAt(atMs, arrive, 0);
     };
-    clock.setTimerAt(atMs, arrive);
+    clock.callAt(atMs, arrive, 0);
   });
   while (clock.runNext());
   return completed / ((nowMs() - startedMs) / 1000);
