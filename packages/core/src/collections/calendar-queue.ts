@@ -78,7 +78,7 @@ export class CalendarQueue {
     return id >= 0 && id < this.where.length && (this.where[id] as number) !== NOWHERE;
   }
 
-  /** Time of `id` (meaningful only while `has(id)`). */
+  /** Time of `id`: while `has(id)`, and after it was popped until it is pushed again. */
   primaryOf(id: number): number {
     return this.times[id] as number;
   }

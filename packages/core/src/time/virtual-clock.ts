@@ -101,10 +101,11 @@ export class VirtualClock implements Clock {
 
   /** Moves time to the next deadline and fires that one timer; false if none is pending. */
   runNext(): boolean {
-    const slot = this.heap.peek();
+    // Popped first, then its time read (a popped id keeps its time until it is pushed again): one search
+    // for the head per event, not a peek's and then a pop's.
+    const slot = this.heap.pop();
     if (slot < 0) return false;
     this.current = Math.max(this.current, this.heap.primaryOf(slot));
-    this.heap.pop();
     const callback = this.callbacks[slot] as (arg: number) => void;
     const arg = this.args[slot] as number;
     this.free(slot);
