@@ -80,6 +80,8 @@ export class AgentTable {
   private readonly slotById = new Map<string, number>();
   private readonly capabilityBits = new Map<string, number>();
   private readonly listeners: AgentTableListener[] = [];
+  /** The listeners that observe latency: most strategies do not, and a completion then calls none. */
+  private readonly latencyListeners: AgentTableListener[] = [];
   private ids: Array<string | undefined> = [];
   /** `[load, fullAt]` per agent, interleaved (see LOAD, FULL_AT). */
   private hot = new Int32Array(0);
@@ -100,6 +102,7 @@ export class AgentTable {
   /** Registers a strategy (or any observer) for change notifications. */
   listen(listener: AgentTableListener): void {
     this.listeners.push(listener);
+    if (listener.latencyObserved !== undefined) this.latencyListeners.push(listener);
   }
 
   /** Number of agents in the table. */
@@ -264,13 +267,20 @@ export class AgentTable {
 
   /** Reports a finished task's latency to latency-aware strategies. */
   recordLatency(slot: number, latencyMs: number, nowMs: number): void {
+    // Once per finished task: one test admits valid input, and naming what is wrong is out of line (what a
+    // function holds counts against V8 inlining it into the completion path).
+    if (!(this.has(slot) && latencyMs >= 0 && latencyMs < Number.POSITIVE_INFINITY && nowMs - nowMs === 0))
+      this.checkLatencyInput(slot, latencyMs, nowMs);
+    const listeners = this.latencyListeners;
+    for (let i = 0; i < listeners.length; i++)
+      (listeners[i] as AgentTableListener).latencyObserved?.(slot, latencyMs, nowMs);
+  }
+
+  /** Throws for the first of `recordLatency`'s inputs that is wrong, naming it. */
+  private checkLatencyInput(slot: number, latencyMs: number, nowMs: number): void {
     this.checkSlot(slot);
-    // Once per finished task: a comparison admits valid numbers, the full checks only name a bad one.
-    if (!(latencyMs >= 0 && latencyMs < Number.POSITIVE_INFINITY))
-      checkNumber('latencyMs', latencyMs, { min: 0 });
-    if (!(nowMs - nowMs === 0)) checkNumber('nowMs', nowMs);
-    const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) listeners[i]?.latencyObserved?.(slot, latencyMs, nowMs);
+    checkNumber('latencyMs', latencyMs, { min: 0 });
+    checkNumber('nowMs', nowMs);
   }
 
   /**

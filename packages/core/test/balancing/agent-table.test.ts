@@ -21,12 +21,31 @@ describe('AgentTable', () => {
     const slot = table.add({ id: 'a', capacity: 2 });
     expect(() => table.release(slot)).toThrow('release without load');
     expect(table.loadOf(slot)).toBe(0);
-    try {
-      table.recordLatency(slot, Number.NaN, 0);
-      expect.unreachable();
-    } catch (error) {
-      expect(isConfigError(error)).toBe(true);
-    }
+    const fieldOf = (act: () => void): string => {
+      try {
+        act();
+      } catch (error) {
+        if (isConfigError(error)) return error.field;
+        throw error;
+      }
+      return expect.fail('expected a ConfigError');
+    };
+    expect(fieldOf(() => table.recordLatency(slot, Number.NaN, 0))).toBe('latencyMs');
+    expect(fieldOf(() => table.recordLatency(slot, -1, 0))).toBe('latencyMs');
+    expect(fieldOf(() => table.recordLatency(slot, Number.POSITIVE_INFINITY, 0))).toBe('latencyMs');
+    expect(fieldOf(() => table.recordLatency(slot, 5, Number.NaN))).toBe('nowMs');
+    expect(() => table.recordLatency(9, 5, 0)).toThrow('agent slot 9: no such agent');
+  });
+
+  it('reports latencies to the listeners that observe them, and only valid ones', () => {
+    const table = new AgentTable();
+    const slot = table.add({ id: 'a', capacity: 1 });
+    const seen: string[] = [];
+    table.listen({ loadChanged: () => {} }); // observes no latency: never asked
+    table.listen({ latencyObserved: (at, latencyMs, nowMs) => seen.push(`${at}:${latencyMs}@${nowMs}`) });
+    table.recordLatency(slot, 12.5, 100);
+    expect(() => table.recordLatency(slot, -3, 101)).toThrow();
+    expect(seen).toEqual(['0:12.5@100']);
   });
 
   it('registers no capability names from a spec it refuses', () => {
