@@ -99,7 +99,7 @@ export class AgentTable {
   private readyLoadTotal = 0;
   private readyCapacityTotal = 0;
 
-  /** Registers a strategy (or any observer) for change notifications. */
+  /** Registers a strategy (or any observer) for the notifications it has methods for when it listens. */
   listen(listener: AgentTableListener): void {
     this.listeners.push(listener);
     if (listener.latencyObserved !== undefined) this.latencyListeners.push(listener);
