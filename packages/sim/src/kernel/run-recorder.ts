@@ -51,8 +51,9 @@ function newStats(): Stats {
 /** The trace hash's event kinds: a submission, a start and each terminal outcome. */
 export const TRACE_SUBMITTED = 0;
 const TRACE_STARTED = 4;
+const TRACE_COMPLETED = 1;
 const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
-  completed: 1,
+  completed: TRACE_COMPLETED,
   expired: 2,
   rejected: 3,
   failed: 5,
@@ -130,6 +131,7 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
   settled(record: SimTask, outcome: TaskOutcome): void {
     const nowMs = this.clock.now();
     const kind = outcome.kind;
+    let code = TRACE_COMPLETED;
     if (kind === 'completed') {
       this.counts.completed++;
       const stats = record.counted ? this.measured : this.warming;
@@ -137,8 +139,8 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
       const bucket = stats.byPriority[priorityLevel(record.task.priority)] as PriorityStats;
       stats.latency.recordBoth(bucket.latency, nowMs - record.task.createdAt);
       bucket.completed++;
-    } else this.countOther(kind);
-    this.hash.add(nowMs, OUTCOME_CODE[kind], record.index, record.agent?.slot ?? -1);
+    } else code = this.countOther(kind);
+    this.hash.add(nowMs, code, record.index, record.agent?.slot ?? -1);
     if (this.perTask !== undefined) this.addHistory(record, outcome, nowMs);
     if (this.onDone.size > 0) this.callOnDone(record.index);
   }
@@ -148,8 +150,11 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
     this.onDecision(name, extra.agentId);
   }
 
-  /** Counts an outcome other than completion (out of line: the per-task path is the completion). */
-  private countOther(kind: Exclude<TaskOutcome['kind'], 'completed'>): void {
+  /**
+   * Counts an outcome other than completion and returns its trace code (out of line: the per-task path is
+   * the completion, whose code is a constant rather than a keyed lookup).
+   */
+  private countOther(kind: Exclude<TaskOutcome['kind'], 'completed'>): number {
     switch (kind) {
       case 'expired':
         this.counts.expired++;
@@ -167,6 +172,7 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
         this.counts.cancelled++;
         break;
     }
+    return OUTCOME_CODE[kind];
   }
 
   private callOnDone(index: number): void {
