@@ -20,7 +20,12 @@ import { SlotAllocator } from '@flotilla/core';
  */
 export class HandleTable<R> {
   private readonly slots = new SlotAllocator();
-  private readonly items: Array<R | undefined> = [];
+  /**
+   * Holey from the start and for good: a `[]` began as small integers and changed its elements kind at the
+   * first record, so every table's array did, and code optimized for one delegation's was deoptimized by
+   * the next one's (the second simulation in a process, `--trace-deopt`: wrong map).
+   */
+  private readonly items: Array<R | undefined> = new Array<R | undefined>(16).fill(undefined);
   private count = 0;
 
   /** Records held.*/
