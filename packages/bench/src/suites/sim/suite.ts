@@ -23,7 +23,15 @@ const SYSTEM_PYTHON = '/usr/bin/python3';
 const PEER = fileURLToPath(new URL('../../../peers/simpy_mmc.py', import.meta.url));
 const FLOOR_MAIN = fileURLToPath(new URL('./primitives-floor-main.js', import.meta.url));
 
-const ROUNDS = 3;
+/**
+ * Untimed runs before the rounds. Two, because V8 settles only in the third run of a process: the second
+ * meets new instances at call sites the first optimized for its own (the simulator's end-of-event
+ * callback, the run's closures) and re-optimizes them. Measured in three processes of six runs each, the
+ * second run took 700–777 ms, the third and later ones 617–670 ms.
+ */
+const WARMUP_RUNS = 2;
+/** Timed rounds; medians count, so five keep one noisy round (this VM has them) from deciding. */
+const ROUNDS = 5;
 
 /** SimPy's side of one round, or why it could not run. */
 type PeerRun = { customers: number; wallSec: number; meanWaitSec: number } | { unavailable: string };
@@ -87,10 +95,10 @@ const ratePer = (report: SimReport): number => report.tasks.completed / (report.
  * `pnpm bench sim`: simulated tasks per wall second for 1,000 agents, power-of-two, four priorities and
  * 1,000,000 tasks with full metrics, and the same M/M/c model in SimPy 2 in the same run (`sim-vs-simpy`).
  *
- * As in the runtime suite, Flotilla is measured warm: a first, untimed run of the same model lets V8
- * compile the per-task path (reported as `sim/flotilla-cold`, so a one-off run's speed stays visible),
- * then {@link ROUNDS} rounds interleave a Flotilla run with a SimPy run, so machine noise hits both alike,
- * and medians count. SimPy runs in CPython, which has no JIT to warm. Each round also runs the model on
+ * As in the runtime suite, Flotilla is measured warm: {@link WARMUP_RUNS} untimed runs of the same model
+ * let V8 compile the per-task path and settle (the first is reported as `sim/flotilla-cold`, so a one-off
+ * run's speed stays visible), then {@link ROUNDS} rounds interleave a Flotilla run with a SimPy run, so
+ * machine noise hits both alike, and medians count. SimPy runs in CPython, which has no JIT to warm. Each round also runs the model on
  * the bare core primitives (`runPrimitivesFloor`, `sim-vs-primitives-floor`, reported): the
  * simulator's limit, as the raw port is the runtime's. The floor runs in a process of its own, warm: in
  * this one it would leave the shared primitives' call sites with mixed type feedback and slow both.
@@ -100,6 +108,10 @@ export async function runSimSuite(log: (line: string) => void): Promise<SuiteRep
   log(
     `flotilla, first run (untimed warm-up): ${formatCount(cold.tasks.completed)} tasks in ${cold.wallMs} ms → ${formatCount(ratePer(cold))} simulated tasks/s`,
   );
+  for (let run = 1; run < WARMUP_RUNS; run++) {
+    const warm = runFlotilla();
+    log(`flotilla, warm-up run ${run + 1} (untimed): ${warm.wallMs} ms → ${formatCount(ratePer(warm))}/s`);
+  }
   const ours: number[] = [];
   const floors: number[] = [];
   const peers: number[] = [];
