@@ -4,14 +4,14 @@ import type { Rng } from '../rng.js';
  * Marsaglia and Tsang's ziggurat for the standard exponential ("The Ziggurat Method for Generating Random
  * Variables", J. Stat. Softw. 5(8), 2000): the density under 256 stacked layers of equal area, layer 0 the
  * base strip with the tail beyond {@link R}. A draw picks a layer and a point in it from one 32-bit word;
- * about 98.9% of points fall where the layer lies wholly under the curve and are the sample as they are.
+ * 97.8% of points fall where the layer lies wholly under the curve and are the sample as they are.
  * The inverse transform it replaces took a 53-bit uniform (two words) and a `log1p` per draw, the
  * simulator's costliest primitive after its event queue. The method is exact: the rest of the draws go
  * to the wedge test or to the tail, which is sampled exactly (memorylessness: `R` plus a fresh draw).
  *
  * A word's low 8 bits pick the layer and its high 24 bits the point, so the two are independent (the
  * paper's version reuses the index bits in the point). Points are then on a grid of 2^-24 of their layer's
- * width: within 4.6e-7 of the mean in the widest layer, far below what a simulated time resolves.
+ * width: 5.2e-7 of the mean in the base layer, the widest, far below what a simulated time resolves.
  */
 const LAYERS = 256;
 /** Where the tail starts, and the layers' common area ({@link LAYERS} layers cover the whole density). */
