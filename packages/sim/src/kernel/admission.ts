@@ -45,8 +45,10 @@ export class Admission implements WorkloadContext {
   ) {
     this.stopTasks = 'tasks' in stop ? stop.tasks : Number.POSITIVE_INFINITY;
     this.stopTimeMs = 'timeMs' in stop ? stop.timeMs : Number.POSITIVE_INFINITY;
-    this.warmupTasks = warmup !== undefined && 'tasks' in warmup ? warmup.tasks : Number.POSITIVE_INFINITY;
-    this.warmupTimeMs = warmup !== undefined && 'timeMs' in warmup ? warmup.timeMs : Number.POSITIVE_INFINITY;
+    // A warm-up of tasks, else of time (an object with both keys counts tasks, as it always did).
+    const warmupInTasks = warmup !== undefined && 'tasks' in warmup;
+    this.warmupTasks = warmupInTasks ? warmup.tasks : Number.POSITIVE_INFINITY;
+    this.warmupTimeMs = !warmupInTasks && warmup !== undefined ? warmup.timeMs : Number.POSITIVE_INFINITY;
     this.counting = warmup === undefined;
   }
 
