@@ -22,7 +22,6 @@ export class Admission implements WorkloadContext {
   /** When arrivals stopped (NaN while they have not): throughput is measured up to here. */
   admissionEndMs = Number.NaN;
   private nextTask = 0;
-  private counting: boolean;
   // The bounds as numbers, one of each pair infinite, read per submission without `in` tests.
   private readonly stopTasks: number;
   private readonly stopTimeMs: number;
@@ -49,7 +48,6 @@ export class Admission implements WorkloadContext {
     const warmupInTasks = warmup !== undefined && 'tasks' in warmup;
     this.warmupTasks = warmupInTasks ? warmup.tasks : Number.POSITIVE_INFINITY;
     this.warmupTimeMs = !warmupInTasks && warmup !== undefined ? warmup.timeMs : Number.POSITIVE_INFINITY;
-    this.counting = warmup === undefined;
   }
 
   now(): number {
@@ -74,8 +72,9 @@ export class Admission implements WorkloadContext {
     this.lastPool = pool;
     const nowMs = this.clock.now();
     const index = this.nextTask++;
-    if (!this.counting && (index >= this.warmupTasks || nowMs >= this.warmupTimeMs))
-      this.endWarmup(index, nowMs);
+    // Still warming up while no task has been counted yet (without a warm-up the first index is 0).
+    const warming = this.shared.firstCountedIndex === Number.POSITIVE_INFINITY;
+    if (warming && (index >= this.warmupTasks || nowMs >= this.warmupTimeMs)) this.endWarmup(index, nowMs);
     const counts = this.recorder.counts;
     counts.submitted++;
     if (onDone !== undefined) this.recorder.onDone.set(index, onDone);
@@ -94,7 +93,6 @@ export class Admission implements WorkloadContext {
 
   /** From here on every statistic covers the measured window only. */
   private endWarmup(index: number, nowMs: number): void {
-    this.counting = true;
     this.shared.firstCountedIndex = index;
     this.measureFromMs = nowMs;
     this.onWarm(nowMs);

@@ -52,13 +52,14 @@ function newStats(): Stats {
 export const TRACE_SUBMITTED = 0;
 const TRACE_STARTED = 4;
 const TRACE_COMPLETED = 1;
-const OUTCOME_CODE: Readonly<Record<TaskOutcome['kind'], number>> = {
-  completed: TRACE_COMPLETED,
-  expired: 2,
-  rejected: 3,
-  failed: 5,
-  'dead-lettered': 6,
-  cancelled: 7,
+type OtherOutcome = Exclude<TaskOutcome['kind'], 'completed'>;
+/** Each outcome other than completion: its trace code and its count in the report. */
+const OTHER_OUTCOMES: Readonly<Record<OtherOutcome, { code: number; count: keyof OutcomeCounts }>> = {
+  expired: { code: 2, count: 'expired' },
+  rejected: { code: 3, count: 'rejected' },
+  failed: { code: 5, count: 'failed' },
+  'dead-lettered': { code: 6, count: 'deadLettered' },
+  cancelled: { code: 7, count: 'cancelled' },
 };
 
 /**
@@ -154,25 +155,10 @@ export class RunRecorder implements DelegationHooks<SimTask, SimAgent> {
    * Counts an outcome other than completion and returns its trace code (out of line: the per-task path is
    * the completion, whose code is a constant rather than a keyed lookup).
    */
-  private countOther(kind: Exclude<TaskOutcome['kind'], 'completed'>): number {
-    switch (kind) {
-      case 'expired':
-        this.counts.expired++;
-        break;
-      case 'rejected':
-        this.counts.rejected++;
-        break;
-      case 'failed':
-        this.counts.failed++;
-        break;
-      case 'dead-lettered':
-        this.counts.deadLettered++;
-        break;
-      case 'cancelled':
-        this.counts.cancelled++;
-        break;
-    }
-    return OUTCOME_CODE[kind];
+  private countOther(kind: OtherOutcome): number {
+    const outcome = OTHER_OUTCOMES[kind];
+    this.counts[outcome.count]++;
+    return outcome.code;
   }
 
   private callOnDone(index: number): void {

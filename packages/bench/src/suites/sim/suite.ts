@@ -98,9 +98,9 @@ const ratePer = (report: SimReport): number => report.tasks.completed / (report.
  * As in the runtime suite, Flotilla is measured warm: {@link WARMUP_RUNS} untimed runs of the same model
  * let V8 compile the per-task path and settle (the first is reported as `sim/flotilla-cold`, so a one-off
  * run's speed stays visible), then {@link ROUNDS} rounds interleave a Flotilla run with a SimPy run, so
- * machine noise hits both alike, and medians count. SimPy runs in CPython, which has no JIT to warm. Each round also runs the model on
- * the bare core primitives (`runPrimitivesFloor`, `sim-vs-primitives-floor`, reported): the
- * simulator's limit, as the raw port is the runtime's. The floor runs in a process of its own, warm: in
+ * machine noise hits both alike, and medians count. SimPy runs in CPython, which has no JIT to warm.
+ * Each round also runs the model on the bare core primitives (`runPrimitivesFloor`,
+ * `sim-vs-primitives-floor`, reported): the simulator's limit, as the raw port is the runtime's. The floor runs in a process of its own, warm: in
  * this one it would leave the shared primitives' call sites with mixed type feedback and slow both.
  */
 export async function runSimSuite(log: (line: string) => void): Promise<SuiteReport> {
