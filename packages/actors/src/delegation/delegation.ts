@@ -401,7 +401,10 @@ export class Delegation<R extends DelegatedTask, A extends DelegatedAgent> imple
     record.timer = undefined;
     agent.busyMs += durationMs;
     if (success) agent.completed++;
-    record.pool.table.recordLatency(agent.slot, Math.max(0, durationMs), nowMs);
+    // Only when a strategy listens (latency-ewma): the call, not inlined into the completion, passed its
+    // two times as heap numbers on every finished attempt.
+    const table = record.pool.table;
+    if (table.observesLatency) table.recordLatency(agent.slot, Math.max(0, durationMs), nowMs);
     this.breakers?.recorded(record.pool, agent, success, durationMs, record.probe);
     this.leaveAgent(record, holdSlot);
     if (!success) this.failAttempt(record, error as SerializedError, timedOut);

@@ -265,6 +265,14 @@ export class AgentTable {
     this.changeLoad(slot, -1);
   }
 
+  /**
+   * True if a listener observes latency (`latencyObserved`): without one, {@link AgentTable.recordLatency}
+   * has nothing to tell, and a caller on a per-task path can skip the call.
+   */
+  get observesLatency(): boolean {
+    return this.latencyListeners.length > 0;
+  }
+
   /** Reports a finished task's latency to latency-aware strategies. */
   recordLatency(slot: number, latencyMs: number, nowMs: number): void {
     // Once per finished task: one test admits valid input, and naming what is wrong is out of line (what a

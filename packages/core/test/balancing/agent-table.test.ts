@@ -42,7 +42,9 @@ describe('AgentTable', () => {
     const slot = table.add({ id: 'a', capacity: 1 });
     const seen: string[] = [];
     table.listen({ loadChanged: () => {} }); // observes no latency: never asked
+    expect(table.observesLatency).toBe(false);
     table.listen({ latencyObserved: (at, latencyMs, nowMs) => seen.push(`${at}:${latencyMs}@${nowMs}`) });
+    expect(table.observesLatency).toBe(true);
     table.recordLatency(slot, 12.5, 100);
     expect(() => table.recordLatency(slot, -3, 101)).toThrow();
     expect(seen).toEqual(['0:12.5@100']);
