@@ -56,6 +56,17 @@ describe('TraceHash', () => {
     expect(hashOf(swapped) === hashOf(events)).toBe(same);
   });
 
+  it('keeps a difference early in a long trace to the end, in whichever of the four words it was', () => {
+    const events: Event[] = Array.from({ length: 20_000 }, (_, i) => [i * 0.731, i % 8, (i * 7) % 1000, i]);
+    const base = hashOf(events);
+    for (let field = 0; field < 4; field++) {
+      const changed = events.map((event) => [...event] as [number, number, number, number]);
+      const event = changed[3] as [number, number, number, number];
+      event[field] = field === 0 ? event[0] + 0.001 : (event[field] as number) + 1;
+      expect(hashOf(changed)).not.toBe(base);
+    }
+  });
+
   it('ignores differences below a microsecond and tells times past 2^32 µs apart', () => {
     expect(hashOf([[10.0001, 1, 2, 3]])).toBe(hashOf([[10.0004, 1, 2, 3]]));
     // The same low 32 bits of microseconds, a different high word.
