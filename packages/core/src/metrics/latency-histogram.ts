@@ -30,6 +30,7 @@ export interface LatencySummary {
 }
 
 const DEFAULT_HIGHEST_TRACKABLE_MS = 3_600_000;
+const DEFAULT_RESOLUTION_MS = 0.001;
 
 /**
  * Refuses a value that would poison the running sum. Out of line, as every cold path of `record` and
@@ -38,7 +39,6 @@ const DEFAULT_HIGHEST_TRACKABLE_MS = 3_600_000;
 function notFinite(valueMs: number): never {
   throw new ConfigError('valueMs', 'be a finite number', valueMs);
 }
-const DEFAULT_RESOLUTION_MS = 0.001;
 
 /**
  * A latency distribution over an HDR histogram (hdr-histogram-js): O(1) allocation-free `record`, fixed

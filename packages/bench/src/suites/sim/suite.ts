@@ -100,8 +100,9 @@ const ratePer = (report: SimReport): number => report.tasks.completed / (report.
  * run's speed stays visible), then {@link ROUNDS} rounds interleave a Flotilla run with a SimPy run, so
  * machine noise hits both alike, and medians count. SimPy runs in CPython, which has no JIT to warm.
  * Each round also runs the model on the bare core primitives (`runPrimitivesFloor`,
- * `sim-vs-primitives-floor`, reported): the simulator's limit, as the raw port is the runtime's. The floor runs in a process of its own, warm: in
- * this one it would leave the shared primitives' call sites with mixed type feedback and slow both.
+ * `sim-vs-primitives-floor`, reported): the simulator's limit, as the raw port is the runtime's. The
+ * floor runs in a process of its own, warm: in this one it would leave the shared primitives' call sites
+ * with mixed type feedback and slow both.
  */
 export async function runSimSuite(log: (line: string) => void): Promise<SuiteReport> {
   const cold = runFlotilla();
